@@ -1,0 +1,151 @@
+//! Wiring: builds the adapters from the configuration and hands them to the domain's
+//! services. Everything a request or a command needs hangs off [`App`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use benefits_infra::db::DatabaseConnection;
+
+use benefits_domain::audit::AuditLog;
+use benefits_domain::campaign::CampaignRepository;
+use benefits_domain::clock::Clock;
+use benefits_domain::customer::CustomerService;
+use benefits_infra::cache::{Cache, RedisTier};
+use benefits_infra::clock::{FixedClock, SystemClock};
+use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
+use benefits_infra::db::{
+    self, Backend, SeaAuditLog, SeaCampaignRepository, SeaCustomerRepository,
+};
+use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
+
+use crate::config::{Config, KeySource};
+
+/// Entries of the in-process cache tier, and how long they may live.
+const LOCAL_CACHE_CAPACITY: u64 = 100_000;
+const LOCAL_CACHE_TTL: Duration = Duration::from_secs(5);
+
+/// The running service's parts.
+#[derive(Clone)]
+pub struct App {
+    pub config: Arc<Config>,
+    pub db: DatabaseConnection,
+    pub clock: Arc<dyn Clock>,
+    pub tokens: Arc<TokenService>,
+    pub cache: Cache,
+    pub campaigns: Arc<dyn CampaignRepository>,
+    pub audit: Arc<dyn AuditLog>,
+    pub customers: CustomerService,
+}
+
+struct Keys {
+    cipher: FieldCipher,
+    hasher: LookupHasher,
+    signing: Option<SigningKey>,
+}
+
+fn load_keys(source: &KeySource) -> anyhow::Result<Keys> {
+    match source {
+        KeySource::Configured(keys) => Ok(Keys {
+            cipher: FieldCipher::new(DataKeys::from_base64(
+                keys.data_keys
+                    .iter()
+                    .map(|(v, k)| (*v, k.expose().as_str())),
+                keys.active_data_key,
+            )?),
+            hasher: LookupHasher::from_base64(keys.lookup_key.expose())?,
+            signing: keys
+                .signing_key
+                .as_ref()
+                .map(|(kid, seed)| SigningKey::from_seed_base64(kid, seed))
+                .transpose()?,
+        }),
+        KeySource::DevelopmentFile(path) => {
+            let (keys, created) = DevelopmentKeys::load_or_create(path)?;
+            if created {
+                tracing::warn!(
+                    key_file = %path.display(),
+                    "generated DEVELOPMENT keys for the embedded default; never use them in production"
+                );
+            }
+            Ok(Keys {
+                cipher: FieldCipher::new(DataKeys::from_base64(
+                    [(keys.data_key_version, keys.data_key.expose().as_str())],
+                    keys.data_key_version,
+                )?),
+                hasher: LookupHasher::from_base64(keys.lookup_key.expose())?,
+                signing: Some(SigningKey::from_seed_base64(
+                    &keys.signing_key_id,
+                    &keys.signing_key,
+                )?),
+            })
+        }
+    }
+}
+
+impl App {
+    /// Connects to the database (migrating it first) and the cache, loads the keys and
+    /// builds the services.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let url = config.database_url.expose();
+        let backend = Backend::of_url(url)
+            .context("the database URL must start with sqlite: or postgres://")?;
+        let pool_size = match backend {
+            Backend::Postgres => 16,
+            Backend::Sqlite => 4,
+        };
+        let db = db::connect(url, pool_size)
+            .await
+            .context("cannot connect to the database")?;
+        db::migrate(&db)
+            .await
+            .context("cannot migrate the database")?;
+
+        let clock: Arc<dyn Clock> = match config.clock {
+            Some(instant) => Arc::new(FixedClock(instant)),
+            None => Arc::new(SystemClock),
+        };
+        let keys = load_keys(&config.keys)?;
+        let audience = TokenAudience {
+            issuer: config.token_issuer.clone(),
+            audience: config.token_audience.clone(),
+        };
+        let tokens = Arc::new(TokenService::new(
+            audience,
+            &config.verifying_keys,
+            keys.signing,
+            clock.clone(),
+        )?);
+
+        let remote = match &config.redis_url {
+            Some(url) => Some(
+                RedisTier::connect(url.expose(), &config.redis_prefix)
+                    .await
+                    .context("invalid Redis URL")?,
+            ),
+            None => None,
+        };
+        let cache = Cache::new(remote, LOCAL_CACHE_CAPACITY, LOCAL_CACHE_TTL);
+
+        let campaigns: Arc<dyn CampaignRepository> =
+            Arc::new(SeaCampaignRepository::new(db.clone()));
+        let audit: Arc<dyn AuditLog> = Arc::new(SeaAuditLog::new(db.clone()));
+        let customer_repository = Arc::new(SeaCustomerRepository::new(
+            db.clone(),
+            keys.cipher,
+            keys.hasher,
+        ));
+        let customers = CustomerService::new(customer_repository, audit.clone(), clock.clone());
+
+        Ok(Self {
+            config: Arc::new(config),
+            db,
+            clock,
+            tokens,
+            cache,
+            campaigns,
+            audit,
+            customers,
+        })
+    }
+}

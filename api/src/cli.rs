@@ -1,0 +1,111 @@
+//! The command line: `benefits [serve|migrate|import|seed|token|schema]`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use benefits_domain::auth::Role;
+
+use crate::commands;
+use crate::config::{Config, Settings};
+use crate::telemetry;
+
+/// The customer-benefits service of the breach-response program.
+#[derive(Parser)]
+#[command(name = "benefits", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// What to do (default: serve).
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve HTTP (the default).
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Import customers and lines from a JSON Lines file, upserting by external id.
+    Import {
+        /// The JSON Lines file.
+        file: PathBuf,
+    },
+    /// Load data sets.
+    Seed {
+        /// The demo data set that exercises every rule of the program.
+        #[arg(long, required = true)]
+        demo: bool,
+    },
+    /// Print a signed token for local use.
+    Token {
+        /// CUSTOMER, PARTNER_STORE, AGENT or ADMIN.
+        #[arg(long)]
+        role: Role,
+        /// The customer's external id (CUSTOMER tokens).
+        #[arg(long)]
+        customer: Option<String>,
+        /// The store's external id (PARTNER_STORE tokens).
+        #[arg(long)]
+        store: Option<String>,
+        /// The staff member (AGENT and ADMIN tokens; default `dev-agent` / `dev-admin`).
+        #[arg(long)]
+        subject: Option<String>,
+        /// Lifetime like `30s`, `15m`, `1h` or `2d`.
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+    },
+    /// Print the GraphQL SDL.
+    Schema,
+}
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::resolve(cli.settings) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("benefits: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::init(config.json_logs);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("benefits: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => commands::serve::run(config).await,
+            Command::Migrate => commands::migrate::run(config).await,
+            Command::Import { file } => commands::import::run(config, &file).await,
+            Command::Seed { .. } => commands::seed::run(config).await,
+            Command::Token {
+                role,
+                customer,
+                store,
+                subject,
+                ttl,
+            } => commands::token::run(config, role, customer, store, subject, &ttl).await,
+            Command::Schema => {
+                print!("{}", crate::graphql::sdl());
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    });
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("benefits: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! One module per command of the `benefits` binary.
+
+pub mod import;
+pub mod migrate;
+pub mod seed;
+pub mod serve;
+pub mod token;

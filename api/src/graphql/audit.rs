@@ -1,0 +1,87 @@
+//! `auditEntries`: the admins' search of the audit log.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+
+use benefits_domain::audit::{AuditQuery as Search, RecordedAudit};
+use benefits_domain::auth::Role;
+use benefits_domain::customer::CustomerId;
+
+use super::ApiError;
+use super::context::parts;
+use super::guard::RoleGuard;
+
+/// The most entries one search returns.
+const MAX_ENTRIES: i32 = 500;
+
+/// Queries over the audit log.
+#[derive(Default)]
+pub struct AuditQuery;
+
+/// What to search the audit log for; every filter optional.
+#[derive(InputObject, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub customer_id: Option<ID>,
+}
+
+/// One audited action or read.
+#[derive(SimpleObject)]
+pub struct AuditEntry {
+    pub sequence: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor_role: String,
+    pub actor: String,
+    pub action: String,
+    pub customer_id: Option<ID>,
+    pub channel: Option<String>,
+    pub source_address: Option<String>,
+    pub detail: String,
+}
+
+impl From<RecordedAudit> for AuditEntry {
+    fn from(recorded: RecordedAudit) -> Self {
+        let entry = recorded.entry;
+        Self {
+            sequence: recorded.sequence,
+            at: entry.at.to_rfc3339(),
+            actor_role: entry.actor_role.as_str().to_owned(),
+            actor: entry.actor,
+            action: entry.action,
+            customer_id: entry.customer_id.map(|id| ID(id.0)),
+            channel: entry.channel,
+            source_address: entry.source_address,
+            detail: entry.detail,
+        }
+    }
+}
+
+#[Object]
+impl AuditQuery {
+    /// Audit entries, newest first (at most 500).
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn audit_entries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default)] filter: AuditFilter,
+        #[graphql(default = 50)] first: i32,
+    ) -> async_graphql::Result<Vec<AuditEntry>> {
+        if !(1..=MAX_ENTRIES).contains(&first) {
+            return Err(ApiError::bad_input(format!("first must be 1 to {MAX_ENTRIES}")).into());
+        }
+        let (app, _) = parts(ctx)?;
+        let search = Search {
+            actor: filter.actor,
+            action: filter.action,
+            customer_id: filter.customer_id.map(|id| CustomerId(id.0)),
+            limit: u64::try_from(first).unwrap_or(50),
+        };
+        let entries = app
+            .audit
+            .search(&search)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(entries.into_iter().map(AuditEntry::from).collect())
+    }
+}

@@ -1,0 +1,179 @@
+//! `me`, `customerByPhone`, and the `Customer` and `Line` types.
+
+use async_graphql::{Context, Enum, ID, Object};
+
+use benefits_domain::auth::Role;
+use benefits_domain::customer::{self as domain, service::FindByPhoneError, service::MeError};
+
+use super::ApiError;
+use super::context::parts;
+use super::guard::RoleGuard;
+
+/// Queries about customers.
+#[derive(Default)]
+pub struct CustomerQuery;
+
+#[Object]
+impl CustomerQuery {
+    /// The calling customer.
+    #[graphql(guard = "RoleGuard::new(&[Role::Customer])")]
+    async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Customer> {
+        let (app, caller) = parts(ctx)?;
+        let customer = app
+            .customers
+            .me(caller)
+            .await
+            .map_err(|error| match error {
+                MeError::NotFound => ApiError::not_found("customer"),
+                MeError::Unexpected(cause) => ApiError::internal(cause),
+            })?;
+        Ok(Customer(customer))
+    }
+
+    /// A customer by mobile number (with or without hyphens, or in +82 form); null when
+    /// unknown. Every lookup is audited.
+    #[graphql(guard = "RoleGuard::new(&[Role::Agent, Role::Admin])")]
+    async fn customer_by_phone(
+        &self,
+        ctx: &Context<'_>,
+        phone: String,
+    ) -> async_graphql::Result<Option<Customer>> {
+        let (app, caller) = parts(ctx)?;
+        let found =
+            app.customers
+                .find_by_phone(caller, &phone)
+                .await
+                .map_err(|error| match error {
+                    FindByPhoneError::InvalidPhone(reason) => {
+                        ApiError::bad_input(format!("phone {reason}"))
+                    }
+                    FindByPhoneError::Unexpected(cause) => ApiError::internal(cause),
+                })?;
+        Ok(found.map(Customer))
+    }
+}
+
+/// A customer of the operator.
+pub struct Customer(domain::Customer);
+
+#[Object]
+impl Customer {
+    async fn id(&self) -> ID {
+        ID(self.0.id.0.clone())
+    }
+
+    async fn external_id(&self) -> &str {
+        self.0.facts.external_id.as_str()
+    }
+
+    /// The full name for the customer themself; masked for staff.
+    async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let (_, caller) = parts(ctx)?;
+        Ok(if caller.principal.role == Role::Customer {
+            self.0.facts.name.as_str().to_owned()
+        } else {
+            self.0.facts.name.masked()
+        })
+    }
+
+    /// The contact number, masked (`010-****-5678`).
+    async fn phone_masked(&self) -> String {
+        self.0.facts.phone.masked()
+    }
+
+    #[graphql(name = "type")]
+    async fn kind(&self) -> CustomerType {
+        self.0.facts.kind.into()
+    }
+
+    async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Line>> {
+        let (app, _) = parts(ctx)?;
+        let lines = app
+            .customers
+            .lines(&self.0)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(lines.into_iter().map(Line).collect())
+    }
+}
+
+/// A mobile subscription.
+pub struct Line(domain::Line);
+
+#[Object]
+impl Line {
+    async fn id(&self) -> ID {
+        ID(self.0.id.0.clone())
+    }
+
+    async fn external_id(&self) -> &str {
+        self.0.facts.external_id.as_str()
+    }
+
+    /// The line's number, masked (`010-****-5678`).
+    async fn msisdn(&self) -> String {
+        self.0.facts.msisdn.masked()
+    }
+
+    async fn status(&self) -> LineStatus {
+        self.0.facts.status.into()
+    }
+
+    async fn device_class(&self) -> DeviceClass {
+        self.0.facts.device_class.into()
+    }
+
+    async fn brand(&self) -> Brand {
+        self.0.facts.brand.into()
+    }
+
+    async fn payment(&self) -> Payment {
+        self.0.facts.payment.into()
+    }
+
+    /// `YYYY-MM-DD`.
+    async fn activated_on(&self) -> String {
+        self.0.facts.activated_on.to_string()
+    }
+
+    /// `YYYY-MM-DD`, for a terminated line.
+    async fn terminated_on(&self) -> Option<String> {
+        self.0.facts.termination.map(|t| t.on.to_string())
+    }
+}
+
+/// Maps a domain enum onto its GraphQL twin, variant by variant.
+macro_rules! mirror_enum {
+    ($(#[$meta:meta])* $name:ident from $domain:ty { $($variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
+
+        impl From<$domain> for $name {
+            fn from(value: $domain) -> Self {
+                match value { $(<$domain>::$variant => Self::$variant),+ }
+            }
+        }
+    };
+}
+
+mirror_enum!(
+    /// Where a line stands in billing.
+    LineStatus from domain::LineStatus { Active, Suspended, Terminated }
+);
+mirror_enum!(
+    /// What a line is used in.
+    DeviceClass from domain::DeviceClass { Phone, SecondDevice, Iot }
+);
+mirror_enum!(
+    /// The operator's own contract, or a virtual operator's budget phone.
+    Brand from domain::Brand { Operator, Mvno }
+);
+mirror_enum!(
+    /// How a line is paid for.
+    Payment from domain::Payment { Postpaid, Prepaid }
+);
+mirror_enum!(
+    /// Individuals, or companies.
+    CustomerType from domain::CustomerType { Individual, Corporate }
+);

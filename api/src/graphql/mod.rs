@@ -1,0 +1,49 @@
+//! The GraphQL schema: one module per area, merged into one `Query` (and later
+//! `Mutation`). Resolvers convert between GraphQL and domain types and call services;
+//! roles are checked by guards, ownership by the repositories' queries.
+
+mod audit;
+mod context;
+mod customer;
+mod error;
+mod guard;
+
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+
+use crate::app::App;
+
+pub use context::RequestContext;
+pub use error::{ApiError, ErrorCode};
+
+/// The root query: every area's queries.
+#[derive(MergedObject, Default)]
+pub struct Query(customer::CustomerQuery, audit::AuditQuery);
+
+/// The service's schema type.
+pub type BenefitsSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Limits that bound the work one request can ask for.
+const MAX_DEPTH: usize = 10;
+const MAX_COMPLEXITY: usize = 500;
+const MAX_RECURSIVE_DEPTH: usize = 16;
+
+/// Builds the schema; with an [`App`] it can execute, without it only print the SDL.
+pub fn build(app: Option<App>) -> BenefitsSchema {
+    let dev_mode = app.as_ref().is_some_and(|app| app.config.dev_mode);
+    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH);
+    if !dev_mode {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
+    if let Some(app) = app {
+        builder = builder.data(app);
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build(None).sdl()
+}

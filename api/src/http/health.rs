@@ -1,0 +1,43 @@
+//! Liveness and readiness probes.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use benefits_infra::cache::CacheHealth;
+use benefits_infra::db;
+
+use super::server::HttpState;
+
+/// The process is alive.
+pub(super) async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Ready when the database answers. A configured Redis that does not answer leaves the
+/// service ready but `degraded`: requests are then served from the database.
+pub(super) async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<Value>) {
+    let database = db::ping(&state.app.db).await;
+    let cache = match state.app.cache.health().await {
+        CacheHealth::InProcessOnly => "in-process",
+        CacheHealth::Shared => "ok",
+        CacheHealth::Degraded => "degraded",
+    };
+    let status = match (database, cache) {
+        (false, _) => "unavailable",
+        (true, "degraded") => "degraded",
+        (true, _) => "ok",
+    };
+    let code = if database {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = json!({
+        "status": status,
+        "database": if database { "ok" } else { "unreachable" },
+        "cache": cache,
+    });
+    (code, Json(body))
+}

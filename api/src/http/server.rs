@@ -1,0 +1,56 @@
+//! The axum router and the server loop with graceful shutdown.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
+
+use crate::app::App;
+use crate::graphql::{self as schema, BenefitsSchema};
+
+/// The largest request body accepted.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The longest a request may take before it is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// State shared by the handlers.
+#[derive(Clone)]
+pub(super) struct HttpState {
+    pub app: App,
+    pub schema: BenefitsSchema,
+}
+
+/// The service's routes.
+pub fn router(app: App) -> Router {
+    let schema = schema::build(Some(app.clone()));
+    let state = HttpState { app, schema };
+    Router::new()
+        .route(
+            "/graphql",
+            get(super::graphql::graphiql).post(super::graphql::execute),
+        )
+        .route("/healthz", get(super::health::healthz))
+        .route("/readyz", get(super::health::readyz))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
+}
+
+/// Serves on `listener` until `shutdown` completes, then lets requests in flight finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,10 @@
+//! The `benefits` service: command line, configuration, wiring of adapters into the
+//! domain's services, and the HTTP + GraphQL surface.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod graphql;
+pub mod http;
+pub mod telemetry;

@@ -1,0 +1,64 @@
+//! What an audit entry records.
+
+use chrono::{DateTime, Utc};
+
+use crate::auth::{Caller, Role};
+use crate::customer::CustomerId;
+
+/// One action or read by a caller: who, when, what, whose data, over which channel,
+/// from where. The detail never holds personal data in plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub actor_role: Role,
+    pub actor: String,
+    pub action: String,
+    pub customer_id: Option<CustomerId>,
+    pub channel: Option<String>,
+    pub source_address: Option<String>,
+    pub detail: String,
+}
+
+impl AuditEntry {
+    /// An entry for `caller` doing `action` now.
+    pub fn by(caller: &Caller, at: DateTime<Utc>, action: &str) -> Self {
+        Self {
+            at,
+            actor_role: caller.principal.role,
+            actor: caller.principal.subject.clone(),
+            action: action.to_owned(),
+            customer_id: None,
+            channel: None,
+            source_address: caller.source_address.clone(),
+            detail: String::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn about(mut self, customer: &CustomerId) -> Self {
+        self.customer_id = Some(customer.clone());
+        self
+    }
+
+    #[must_use]
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// A stored entry with its sequence number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedAudit {
+    pub sequence: i64,
+    pub entry: AuditEntry,
+}
+
+/// A search of the audit log, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub customer_id: Option<CustomerId>,
+    pub limit: u64,
+}

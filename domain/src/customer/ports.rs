@@ -1,0 +1,32 @@
+//! Where customers and lines are kept.
+
+use async_trait::async_trait;
+
+use super::{Customer, CustomerId, CustomerRecord, Line, PhoneNumber};
+use crate::error::Unexpected;
+
+/// A batch could not be written; nothing of it was.
+#[derive(Debug, thiserror::Error)]
+#[error("the batch was not written")]
+pub struct UpsertError(#[source] pub Unexpected);
+
+/// Customers and their lines. Personal data is encrypted by the adapter; callers see
+/// plain values.
+#[async_trait]
+pub trait CustomerRepository: Send + Sync {
+    /// The customer with this external id.
+    async fn by_external_id(&self, external_id: &str) -> Result<Option<Customer>, Unexpected>;
+
+    /// The customer with this mobile number, or owning a line with it.
+    async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected>;
+
+    /// The lines of one customer, with their contract history, terms and fees.
+    async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected>;
+
+    /// Inserts or updates customers and lines by external id.
+    ///
+    /// # Errors
+    /// The whole batch is written in one transaction or not at all. The records must
+    /// not share a customer or line external id.
+    async fn upsert(&self, records: &[CustomerRecord]) -> Result<(), UpsertError>;
+}

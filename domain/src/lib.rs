@@ -1,0 +1,14 @@
+//! The benefits program's rules and use cases.
+//!
+//! Each area has a `model` (validated value types), `rules` (pure functions),
+//! `ports` (traits for everything that does I/O) and `service` (use cases over
+//! those ports). Nothing here knows about databases, HTTP or GraphQL.
+
+pub mod audit;
+pub mod auth;
+pub mod campaign;
+pub mod clock;
+pub mod customer;
+pub mod error;
+pub mod kst;
+pub mod masking;

@@ -1,0 +1,99 @@
+//! The shared Redis tier: a connection manager that reconnects by itself, with short
+//! timeouts so a slow or absent Redis never holds a request up.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use redis::AsyncCommands as _;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::RwLock;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
+const RECONNECT_EVERY: Duration = Duration::from_secs(2);
+
+/// A Redis connection that may not exist yet: when Redis is down at start-up, a
+/// background task keeps trying and the tier reports misses meanwhile.
+#[derive(Clone)]
+pub struct RedisTier {
+    connection: Arc<RwLock<Option<ConnectionManager>>>,
+    prefix: String,
+}
+
+impl RedisTier {
+    /// Connects to `url` (or starts trying to); keys are namespaced under `prefix`.
+    pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let tier = Self {
+            connection: Arc::new(RwLock::new(None)),
+            prefix: prefix.to_owned(),
+        };
+        if let Err(error) = tier.try_connect(&client).await {
+            tracing::warn!(%error, "Redis is unreachable; serving from the database until it returns");
+            let retry = tier.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(RECONNECT_EVERY).await;
+                    if retry.try_connect(&client).await.is_ok() {
+                        tracing::info!("Redis is reachable again");
+                        break;
+                    }
+                }
+            });
+        }
+        Ok(tier)
+    }
+
+    async fn try_connect(&self, client: &redis::Client) -> redis::RedisResult<()> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(CONNECT_TIMEOUT))
+            .set_response_timeout(Some(RESPONSE_TIMEOUT))
+            .set_number_of_retries(1);
+        let manager = client.get_connection_manager_with_config(config).await?;
+        *self.connection.write().await = Some(manager);
+        Ok(())
+    }
+
+    async fn manager(&self) -> Option<ConnectionManager> {
+        self.connection.read().await.clone()
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    /// The value under `key`; `Err` when Redis is unreachable.
+    pub async fn get(&self, key: &str) -> redis::RedisResult<Option<Vec<u8>>> {
+        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        manager.get(self.key(key)).await
+    }
+
+    /// Stores `value` under `key` for `ttl`.
+    pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> redis::RedisResult<()> {
+        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        manager
+            .set_ex(self.key(key), value, ttl.as_secs().max(1))
+            .await
+    }
+
+    /// Removes `key`.
+    pub async fn delete(&self, key: &str) -> redis::RedisResult<()> {
+        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        manager.del(self.key(key)).await
+    }
+
+    /// Whether Redis answers a PING.
+    pub async fn ping(&self) -> bool {
+        let Some(mut manager) = self.manager().await else {
+            return false;
+        };
+        redis::cmd("PING")
+            .query_async::<String>(&mut manager)
+            .await
+            .is_ok()
+    }
+}
+
+fn not_connected() -> redis::RedisError {
+    redis::RedisError::from((redis::ErrorKind::Io, "not connected to Redis"))
+}

@@ -1,0 +1,125 @@
+//! Reads the active campaign, kept in process for a few seconds: it is read by nearly
+//! every request and changes rarely.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
+
+use benefits_domain::campaign::{
+    AppreciationRules, Campaign, CampaignRepository, DiscountReturnRate, FeeWaiverRules,
+    PayoutRound, PeriodOfDays,
+};
+use benefits_domain::error::Unexpected;
+
+use super::entities::{campaigns, discount_return_rates, payout_rounds};
+use super::unexpected;
+
+/// How long a replica may serve a campaign it read before an admin changed it.
+const CAMPAIGN_TTL: Duration = Duration::from_secs(5);
+
+/// The campaign repository over sea-orm.
+#[derive(Clone)]
+pub struct SeaCampaignRepository {
+    db: DatabaseConnection,
+    active: moka::future::Cache<(), Campaign>,
+}
+
+impl SeaCampaignRepository {
+    pub fn new(db: DatabaseConnection) -> Self {
+        let active = moka::future::Cache::builder()
+            .max_capacity(1)
+            .time_to_live(CAMPAIGN_TTL)
+            .build();
+        Self { db, active }
+    }
+
+    async fn load_active(&self) -> Result<Campaign, Unexpected> {
+        let campaign = campaigns::Entity::find()
+            .filter(campaigns::Column::Active.eq(true))
+            .order_by_asc(campaigns::Column::Id)
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("no active campaign: run `benefits migrate`"))?;
+        let rounds = payout_rounds::Entity::find()
+            .filter(payout_rounds::Column::CampaignId.eq(&campaign.id))
+            .order_by_asc(payout_rounds::Column::Number)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        let rates = discount_return_rates::Entity::find()
+            .filter(discount_return_rates::Column::CampaignId.eq(&campaign.id))
+            .order_by_asc(discount_return_rates::Column::FromMonth)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(to_campaign(campaign, rounds, rates))
+    }
+}
+
+#[async_trait]
+impl CampaignRepository for SeaCampaignRepository {
+    async fn active(&self) -> Result<Campaign, Unexpected> {
+        self.active
+            .try_get_with((), self.load_active())
+            .await
+            .map_err(|error| Unexpected::new(error.to_string()))
+    }
+}
+
+fn to_campaign(
+    row: campaigns::Model,
+    rounds: Vec<payout_rounds::Model>,
+    rates: Vec<discount_return_rates::Model>,
+) -> Campaign {
+    let period = |first, last| PeriodOfDays { first, last };
+    Campaign {
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        minor_age: u32::try_from(row.minor_age).unwrap_or(19),
+        fee_waiver: FeeWaiverRules {
+            baseline_date: row.baseline_date,
+            contract_change_cutoff: row.contract_change_cutoff,
+            cancellation_window: period(row.cancellation_from, row.cancellation_until),
+            suspension_exception_ended_from: row.suspension_exception_ended_from,
+            suspension_exception_grace_days: i64::from(row.suspension_exception_grace_days),
+            eligibility_check_opens: row.eligibility_check_opens,
+            applications_open_at: row.applications_open_at,
+            applications_close_at: row.applications_close_at,
+            max_reminders: u32::try_from(row.max_reminders).unwrap_or(0),
+        },
+        appreciation: AppreciationRules {
+            base_date: row.base_date,
+            monthly_data_gigabytes: row.monthly_data_gigabytes,
+            monthly_data_months: period(row.monthly_data_first_month, row.monthly_data_last_month),
+            roaming_window: period(row.roaming_from, row.roaming_until),
+            roaming_bonus_percent: row.roaming_bonus_percent,
+            ott_selection_window: period(row.ott_selection_from, row.ott_selection_until),
+            ott_months: row.ott_months,
+            discount_window: period(row.discount_from, row.discount_until),
+            discount_code_ttl_seconds: row.discount_code_ttl_seconds,
+            insurance_coverage: period(row.insurance_from, row.insurance_until),
+            insurance_automatic_age: u32::try_from(row.insurance_automatic_age).unwrap_or(65),
+        },
+        payout_rounds: rounds
+            .into_iter()
+            .map(|round| PayoutRound {
+                number: round.number,
+                pay_date: round.pay_date,
+                cancelled_until: round.cancelled_until,
+                applied_until: round.applied_until,
+            })
+            .collect(),
+        discount_return_rates: rates
+            .into_iter()
+            .map(|rate| DiscountReturnRate {
+                from_month: rate.from_month,
+                percent: rate.percent,
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,141 @@
+//! Customers and lines over sea-orm, with personal data sealed on the way in and
+//! opened on the way out.
+
+mod convert;
+mod write;
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use sea_orm::{
+    ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+};
+
+use benefits_domain::customer::{
+    Customer, CustomerId, CustomerRecord, CustomerRepository, Line, PhoneNumber, UpsertError,
+};
+use benefits_domain::error::Unexpected;
+
+use super::entities::{contract_events, contract_terms, customers, etf_charges, lines};
+use super::unexpected;
+use crate::crypto::{FieldCipher, LookupHasher};
+
+/// Lookup-hash domain of phone numbers (customers' contact numbers and line MSISDNs).
+const PHONE_HASH_DOMAIN: &str = "phone";
+
+/// The customer repository over sea-orm.
+#[derive(Clone)]
+pub struct SeaCustomerRepository {
+    db: DatabaseConnection,
+    cipher: FieldCipher,
+    hasher: LookupHasher,
+}
+
+impl SeaCustomerRepository {
+    pub fn new(db: DatabaseConnection, cipher: FieldCipher, hasher: LookupHasher) -> Self {
+        Self { db, cipher, hasher }
+    }
+
+    fn phone_hash(&self, phone: &PhoneNumber) -> Vec<u8> {
+        self.hasher.hash(PHONE_HASH_DOMAIN, phone.digits())
+    }
+
+    async fn customer_by_id(&self, id: &str) -> Result<Option<Customer>, Unexpected> {
+        let row = customers::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        row.map(|row| convert::customer(&self.cipher, &row))
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl CustomerRepository for SeaCustomerRepository {
+    async fn by_external_id(&self, external_id: &str) -> Result<Option<Customer>, Unexpected> {
+        let row = customers::Entity::find()
+            .filter(customers::Column::ExternalId.eq(external_id))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        row.map(|row| convert::customer(&self.cipher, &row))
+            .transpose()
+    }
+
+    async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected> {
+        let hash = self.phone_hash(phone);
+        let by_contact = customers::Entity::find()
+            .filter(customers::Column::PhoneHash.eq(hash.clone()))
+            .order_by_asc(customers::Column::ExternalId)
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        if let Some(row) = by_contact {
+            return convert::customer(&self.cipher, &row).map(Some);
+        }
+        let line = lines::Entity::find()
+            .filter(lines::Column::MsisdnHash.eq(hash))
+            .order_by_asc(lines::Column::TerminatedOn)
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        match line {
+            Some(line) => self.customer_by_id(&line.customer_id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {
+        let rows = lines::Entity::find()
+            .filter(lines::Column::CustomerId.eq(&customer.0))
+            .order_by_asc(lines::Column::ExternalId)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<String> = rows.iter().map(|row| row.id.clone()).collect();
+        let mut events: HashMap<String, Vec<contract_events::Model>> = HashMap::new();
+        for event in contract_events::Entity::find()
+            .filter(contract_events::Column::LineId.is_in(ids.clone()))
+            .order_by_asc(contract_events::Column::Position)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?
+        {
+            events.entry(event.line_id.clone()).or_default().push(event);
+        }
+        let mut terms: HashMap<String, contract_terms::Model> = contract_terms::Entity::find()
+            .filter(contract_terms::Column::LineId.is_in(ids.clone()))
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(|row| (row.line_id.clone(), row))
+            .collect();
+        let mut charges: HashMap<String, etf_charges::Model> = etf_charges::Entity::find()
+            .filter(etf_charges::Column::LineId.is_in(ids))
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(|row| (row.line_id.clone(), row))
+            .collect();
+        rows.into_iter()
+            .map(|row| {
+                convert::line(
+                    &self.cipher,
+                    &row,
+                    events.remove(&row.id).unwrap_or_default(),
+                    terms.remove(&row.id),
+                    charges.remove(&row.id),
+                )
+            })
+            .collect()
+    }
+
+    async fn upsert(&self, records: &[CustomerRecord]) -> Result<(), UpsertError> {
+        write::upsert(self, records).await.map_err(UpsertError)
+    }
+}

@@ -1,0 +1,12 @@
+//! sea-orm entities: the tables as the adapters read and write them. They never leave
+//! this crate's `db` module; repositories convert them to and from domain types.
+
+pub mod audit_log;
+pub mod campaigns;
+pub mod contract_events;
+pub mod contract_terms;
+pub mod customers;
+pub mod discount_return_rates;
+pub mod etf_charges;
+pub mod lines;
+pub mod payout_rounds;

@@ -1,0 +1,20 @@
+//! The database adapter: one code path for PostgreSQL and SQLite through sea-orm.
+
+mod audit;
+mod campaign;
+mod connection;
+mod customer;
+pub mod entities;
+
+pub use audit::SeaAuditLog;
+pub use campaign::SeaCampaignRepository;
+pub use connection::{Backend, connect, migrate, ping};
+pub use customer::SeaCustomerRepository;
+pub use sea_orm::DatabaseConnection;
+
+use benefits_domain::error::Unexpected;
+
+/// Wraps a database error as the domain's catch-all; its cause is logged, never shown.
+pub(crate) fn unexpected(error: sea_orm::DbErr) -> Unexpected {
+    Unexpected::new(error)
+}

@@ -1,0 +1,9 @@
+//! Adapters implementing the domain's ports: the database (PostgreSQL or SQLite through
+//! sea-orm), the two-tier cache (in-process moka over Redis), JWTs, field encryption
+//! and keyed lookup hashes, and the clocks.
+
+pub mod cache;
+pub mod clock;
+pub mod crypto;
+pub mod db;
+pub mod tokens;

@@ -1,0 +1,338 @@
+//! JSON Web Tokens (RFC 8725 practice): EdDSA only, the algorithm fixed by the key and
+//! never taken from the token, `typ` checked, keys looked up by `kid`, and `exp`, `nbf`,
+//! `iss`, `aud`, `sub` required and checked against the service's one clock.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+
+use benefits_domain::auth::{Principal, Role};
+use benefits_domain::clock::Clock;
+
+use crate::crypto::Secret;
+
+/// The `typ` header of access tokens.
+const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+/// Clock skew tolerated on `exp` and `nbf`.
+const LEEWAY_SECONDS: i64 = 30;
+
+/// The claims of an access token.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Claims {
+    iss: String,
+    aud: String,
+    sub: String,
+    role: Role,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+    jti: String,
+}
+
+/// Why a token was refused. Every variant answers `UNAUTHENTICATED`; the variant is
+/// only for the security-event counter and the log.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenRejected {
+    #[error("malformed token")]
+    Malformed,
+    #[error("wrong token type")]
+    WrongType,
+    #[error("unknown or missing key id")]
+    UnknownKey,
+    #[error("bad signature or claims")]
+    Invalid,
+    #[error("expired")]
+    Expired,
+    #[error("not yet valid")]
+    NotYetValid,
+}
+
+impl TokenRejected {
+    /// A short label for metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed",
+            Self::WrongType => "wrong_type",
+            Self::UnknownKey => "unknown_key",
+            Self::Invalid => "invalid",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+        }
+    }
+}
+
+/// A token could not be issued.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    #[error("this service holds no signing key: tokens come from the identity provider")]
+    NoSigningKey,
+    #[error("the signing key is unusable")]
+    BadKey(#[source] jsonwebtoken::errors::Error),
+}
+
+/// A key could not be loaded.
+#[derive(Debug, thiserror::Error)]
+#[error("token key {0:?} is not base64 of 32 bytes")]
+pub struct BadTokenKey(String);
+
+/// An Ed25519 signing key and its id.
+pub struct SigningKey {
+    kid: String,
+    key: EncodingKey,
+    public_key: [u8; 32],
+}
+
+impl SigningKey {
+    /// From a base64 32-byte Ed25519 seed.
+    pub fn from_seed_base64(kid: &str, seed: &Secret<String>) -> Result<Self, BadTokenKey> {
+        let seed: [u8; 32] = STANDARD
+            .decode(seed.expose().trim())
+            .ok()
+            .and_then(|bytes| bytes.try_into().ok())
+            .ok_or_else(|| BadTokenKey(kid.to_owned()))?;
+        let public_key = ed25519_dalek::SigningKey::from_bytes(&seed)
+            .verifying_key()
+            .to_bytes();
+        // PKCS#8 v1 wrapping of an Ed25519 seed (RFC 8410): fixed prefix, then the seed.
+        let mut der = vec![
+            0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
+            0x04, 0x20,
+        ];
+        der.extend_from_slice(&seed);
+        Ok(Self {
+            kid: kid.to_owned(),
+            key: EncodingKey::from_ed_der(&der),
+            public_key,
+        })
+    }
+
+    /// The public key in JWK form (`x`, base64url), for the verifying side.
+    pub fn public_key_base64url(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.public_key)
+    }
+
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+}
+
+/// Who issues and who accepts tokens.
+#[derive(Debug, Clone)]
+pub struct TokenAudience {
+    pub issuer: String,
+    pub audience: String,
+}
+
+/// Issues and verifies access tokens.
+pub struct TokenService {
+    audience: TokenAudience,
+    verifying: HashMap<String, DecodingKey>,
+    signing: Option<SigningKey>,
+    validation: Validation,
+    clock: Arc<dyn Clock>,
+}
+
+impl TokenService {
+    /// `verifying` maps key ids to Ed25519 public keys (base64url, as a JWK's `x`); the
+    /// signing key's public key is accepted as well.
+    pub fn new(
+        audience: TokenAudience,
+        verifying: &[(String, String)],
+        signing: Option<SigningKey>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, BadTokenKey> {
+        let mut keys = HashMap::new();
+        for (kid, x) in verifying {
+            let key = DecodingKey::from_ed_components(x).map_err(|_| BadTokenKey(kid.clone()))?;
+            keys.insert(kid.clone(), key);
+        }
+        if let Some(signing) = &signing {
+            let x = signing.public_key_base64url();
+            let key = DecodingKey::from_ed_components(&x)
+                .map_err(|_| BadTokenKey(signing.kid.clone()))?;
+            keys.insert(signing.kid.clone(), key);
+        }
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_issuer(&[&audience.issuer]);
+        validation.set_audience(&[&audience.audience]);
+        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
+        // Time claims are checked below against the service's clock, not the system's.
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
+        Ok(Self {
+            audience,
+            verifying: keys,
+            signing,
+            validation,
+            clock,
+        })
+    }
+
+    /// Whether this service can mint tokens.
+    pub fn can_issue(&self) -> bool {
+        self.signing.is_some()
+    }
+
+    /// Mints a token for `subject` in `role`, valid for `ttl` from the service's clock.
+    pub fn issue(&self, role: Role, subject: &str, ttl: Duration) -> Result<String, IssueError> {
+        let signing = self.signing.as_ref().ok_or(IssueError::NoSigningKey)?;
+        let now = self.clock.now().timestamp();
+        let claims = Claims {
+            iss: self.audience.issuer.clone(),
+            aud: self.audience.audience.clone(),
+            sub: subject.to_owned(),
+            role,
+            iat: now,
+            nbf: now,
+            exp: now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
+            jti: uuid::Uuid::new_v4().to_string(),
+        };
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.typ = Some(ACCESS_TOKEN_TYPE.to_owned());
+        header.kid = Some(signing.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &signing.key).map_err(IssueError::BadKey)
+    }
+
+    /// Verifies a compact token and returns its caller.
+    pub fn verify(&self, token: &str) -> Result<Principal, TokenRejected> {
+        let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRejected::Malformed)?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(TokenRejected::Invalid);
+        }
+        if header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
+            return Err(TokenRejected::WrongType);
+        }
+        let key = header
+            .kid
+            .as_deref()
+            .and_then(|kid| self.verifying.get(kid))
+            .ok_or(TokenRejected::UnknownKey)?;
+        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+            .map_err(|_| TokenRejected::Invalid)?
+            .claims;
+        let now = self.clock.now().timestamp();
+        if claims.exp <= now - LEEWAY_SECONDS {
+            return Err(TokenRejected::Expired);
+        }
+        if claims.nbf > now + LEEWAY_SECONDS {
+            return Err(TokenRejected::NotYetValid);
+        }
+        if claims.sub.is_empty() {
+            return Err(TokenRejected::Invalid);
+        }
+        Ok(Principal {
+            role: claims.role,
+            subject: claims.sub,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+
+    use super::*;
+    use crate::clock::FixedClock;
+
+    const SEED: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
+    const OTHER_SEED: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
+
+    fn at(instant: &str) -> Arc<dyn Clock> {
+        Arc::new(FixedClock(instant.parse::<DateTime<Utc>>().unwrap()))
+    }
+
+    fn service(seed: &str, clock: Arc<dyn Clock>) -> TokenService {
+        let key = SigningKey::from_seed_base64("k1", &Secret::new(seed.to_owned())).unwrap();
+        let audience = TokenAudience {
+            issuer: "benefits".into(),
+            audience: "benefits-api".into(),
+        };
+        TokenService::new(audience, &[], Some(key), clock).unwrap()
+    }
+
+    #[test]
+    fn a_token_it_issued_verifies_to_the_same_caller() {
+        let tokens = service(SEED, at("2026-01-14T00:00:00Z"));
+        let token = tokens
+            .issue(Role::Customer, "C-1001", Duration::from_mins(1))
+            .unwrap();
+        let principal = tokens.verify(&token).unwrap();
+        assert_eq!(
+            principal,
+            Principal {
+                role: Role::Customer,
+                subject: "C-1001".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_token_is_expired_once_its_lifetime_and_the_leeway_have_passed() {
+        let token = service(SEED, at("2026-01-14T00:00:00Z"))
+            .issue(Role::Agent, "agent-1", Duration::from_mins(1))
+            .unwrap();
+        assert!(
+            service(SEED, at("2026-01-14T00:01:29Z"))
+                .verify(&token)
+                .is_ok()
+        );
+        assert_eq!(
+            service(SEED, at("2026-01-14T00:01:31Z")).verify(&token),
+            Err(TokenRejected::Expired)
+        );
+    }
+
+    #[test]
+    fn a_token_from_the_future_is_not_yet_valid() {
+        let token = service(SEED, at("2026-01-14T00:10:00Z"))
+            .issue(Role::Agent, "agent-1", Duration::from_mins(10))
+            .unwrap();
+        assert_eq!(
+            service(SEED, at("2026-01-14T00:00:00Z")).verify(&token),
+            Err(TokenRejected::NotYetValid)
+        );
+    }
+
+    #[test]
+    fn a_token_signed_by_another_key_with_the_same_kid_is_refused() {
+        let clock = at("2026-01-14T00:00:00Z");
+        let forged = service(OTHER_SEED, clock.clone())
+            .issue(Role::Admin, "mallory", Duration::from_mins(1))
+            .unwrap();
+        assert_eq!(
+            service(SEED, clock).verify(&forged),
+            Err(TokenRejected::Invalid)
+        );
+    }
+
+    #[test]
+    fn an_unsigned_token_is_refused() {
+        let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"at+jwt","kid":"k1"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(
+            r#"{"iss":"benefits","aud":"benefits-api","sub":"x","role":"ADMIN","iat":0,"nbf":0,"exp":9999999999,"jti":"j"}"#,
+        );
+        let token = format!("{header}.{claims}.");
+        assert!(
+            service(SEED, at("2026-01-14T00:00:00Z"))
+                .verify(&token)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_service_without_a_signing_key_refuses_to_issue() {
+        let audience = TokenAudience {
+            issuer: "benefits".into(),
+            audience: "benefits-api".into(),
+        };
+        let tokens = TokenService::new(audience, &[], None, at("2026-01-14T00:00:00Z")).unwrap();
+        assert!(matches!(
+            tokens.issue(Role::Admin, "a", Duration::from_secs(1)),
+            Err(IssueError::NoSigningKey)
+        ));
+    }
+}

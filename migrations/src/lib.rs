@@ -1,0 +1,31 @@
+//! Database migrations, shared by PostgreSQL and SQLite.
+//!
+//! Each migration names its own tables and columns (it never imports the adapter's
+//! entities), so an old migration keeps meaning what it meant when it ran.
+
+// `MigrationTrait` declares `&SchemaManager` without its lifetime; implementations must match.
+#![allow(elided_lifetimes_in_paths)]
+// Migrations read best with the schema helpers (`string`, `date`, ...) in scope.
+#![allow(clippy::wildcard_imports)]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_campaigns;
+mod m20261128_000002_customers_and_lines;
+mod m20261128_000003_audit_log;
+mod m20261128_000004_default_campaign;
+
+/// Every migration, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_campaigns::Migration),
+            Box::new(m20261128_000002_customers_and_lines::Migration),
+            Box::new(m20261128_000003_audit_log::Migration),
+            Box::new(m20261128_000004_default_campaign::Migration),
+        ]
+    }
+}

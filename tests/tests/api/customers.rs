@@ -1,0 +1,171 @@
+//! `me` and `customerByPhone`: a customer sees only themself; staff find customers by
+//! number, and every such read is audited.
+
+use benefits_domain::auth::Role;
+use serde_json::json;
+
+use crate::helpers::{C_1001, C_2002, error_code, spawn_app};
+
+const ME: &str = "{ me { externalId name lines { externalId status msisdn } } }";
+
+#[tokio::test]
+async fn a_customer_sees_their_own_name_and_lines() {
+    let app = spawn_app().await;
+    app.import(&format!("{C_1001}\n{C_2002}\n")).await;
+
+    let body = app.graphql(Role::Customer, "C-1001", ME, json!({})).await;
+
+    assert_eq!(body["data"]["me"]["name"], "Kim Minji", "{body}");
+    assert_eq!(
+        body["data"]["me"]["lines"],
+        json!([{ "externalId": "L-1001-1", "status": "TERMINATED", "msisdn": "010-****-5678" }])
+    );
+}
+
+#[tokio::test]
+async fn another_customers_token_never_sees_their_lines() {
+    let app = spawn_app().await;
+    app.import(&format!("{C_1001}\n{C_2002}\n")).await;
+
+    let body = app.graphql(Role::Customer, "C-2002", ME, json!({})).await;
+
+    assert_eq!(body["data"]["me"]["externalId"], "C-2002");
+    let lines = body["data"]["me"]["lines"].to_string();
+    assert!(!lines.contains("L-1001-1"), "{lines}");
+}
+
+#[tokio::test]
+async fn a_token_for_an_unknown_customer_gets_not_found() {
+    let app = spawn_app().await;
+    let body = app.graphql(Role::Customer, "C-404", ME, json!({})).await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn only_customers_may_ask_for_me() {
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    for role in [Role::Agent, Role::Admin, Role::PartnerStore] {
+        let body = app.graphql(role, "C-1001", ME, json!({})).await;
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{role}: {body}");
+    }
+}
+
+const BY_PHONE: &str = "query($phone: String!) { customerByPhone(phone: $phone) { id externalId name lines { externalId } } }";
+
+#[tokio::test]
+async fn an_agent_finds_a_customer_by_any_written_form_of_the_number() {
+    let app = spawn_app().await;
+    app.import(&format!("{C_1001}\n{C_2002}\n")).await;
+    for phone in [
+        "010-1234-5678",
+        "01012345678",
+        "+82 10-1234-5678",
+        "+821012345678",
+    ] {
+        let body = app
+            .graphql(Role::Agent, "agent-7", BY_PHONE, json!({ "phone": phone }))
+            .await;
+        assert_eq!(
+            body["data"]["customerByPhone"]["externalId"], "C-1001",
+            "{phone}: {body}"
+        );
+        assert_eq!(
+            body["data"]["customerByPhone"]["name"], "K** M****",
+            "staff see the name masked"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_number_is_null_and_a_malformed_one_is_bad_input() {
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    let unknown = app
+        .graphql(
+            Role::Agent,
+            "agent-7",
+            BY_PHONE,
+            json!({ "phone": "010-0000-0000" }),
+        )
+        .await;
+    assert_eq!(unknown["data"]["customerByPhone"], json!(null), "{unknown}");
+    let malformed = app
+        .graphql(
+            Role::Agent,
+            "agent-7",
+            BY_PHONE,
+            json!({ "phone": "hello" }),
+        )
+        .await;
+    assert_eq!(error_code(&malformed), Some("BAD_USER_INPUT"));
+}
+
+#[tokio::test]
+async fn customers_and_stores_may_not_look_customers_up() {
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    for role in [Role::Customer, Role::PartnerStore] {
+        let body = app
+            .graphql(
+                role,
+                "C-1001",
+                BY_PHONE,
+                json!({ "phone": "010-1234-5678" }),
+            )
+            .await;
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{role}");
+    }
+}
+
+#[tokio::test]
+async fn an_agents_lookup_is_in_the_audit_log() {
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    let found = app
+        .graphql(
+            Role::Agent,
+            "agent-7",
+            BY_PHONE,
+            json!({ "phone": "010-1234-5678" }),
+        )
+        .await;
+    let customer_id = found["data"]["customerByPhone"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let audit = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "query($id: ID) { auditEntries(filter: { customerId: $id }) { actor actorRole action customerId sourceAddress detail } }",
+            json!({ "id": customer_id }),
+        )
+        .await;
+
+    let entries = audit["data"]["auditEntries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["actor"], "agent-7");
+    assert_eq!(entries[0]["actorRole"], "AGENT");
+    assert_eq!(entries[0]["action"], "customer.find_by_phone");
+    assert_eq!(entries[0]["sourceAddress"], "127.0.0.1");
+    assert!(
+        !entries[0]["detail"].as_str().unwrap().contains("1234"),
+        "the number is masked"
+    );
+}
+
+#[tokio::test]
+async fn only_admins_may_read_the_audit_log() {
+    let app = spawn_app().await;
+    let body = app
+        .graphql(
+            Role::Agent,
+            "agent-7",
+            "{ auditEntries { actor } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+}

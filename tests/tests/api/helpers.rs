@@ -1,0 +1,181 @@
+//! `spawn_app()`: starts the real server on port 0 with its own database and cache
+//! namespace, and returns a client that can mint tokens for any role.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use rand::RngCore as _;
+use sea_orm::ConnectionTrait as _;
+use serde_json::{Value, json};
+
+use benefits_api::app::App;
+use benefits_api::commands::import::{ImportReport, Rejection, import_lines};
+use benefits_api::config::{Config, Settings};
+use benefits_domain::auth::Role;
+
+/// The clock of most tests: inside the refund application window.
+pub const DEFAULT_CLOCK: &str = "2026-01-15T10:00:00+09:00";
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub app: App,
+    pub client: reqwest::Client,
+    pub sqlite_file: Option<PathBuf>,
+    _dir: tempfile::TempDir,
+    postgres: Option<(String, String)>,
+}
+
+fn random_key() -> String {
+    let mut key = [0_u8; 32];
+    rand::thread_rng().fill_bytes(&mut key);
+    STANDARD.encode(key)
+}
+
+/// A fresh PostgreSQL database on the server of `base_url`; returns its URL and name.
+async fn create_postgres_database(base_url: &str) -> (String, String) {
+    let name = format!("benefits_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(base_url)
+        .await
+        .expect("PostgreSQL is reachable");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("the test database can be created");
+    let (server, _) = base_url.rsplit_once('/').expect("the URL names a database");
+    (format!("{server}/{name}"), name)
+}
+
+/// Starts a server with the clock at `clock` (RFC 3339).
+pub async fn spawn_app_at(clock: &str) -> TestApp {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let (database_url, sqlite_file, postgres) = match std::env::var("BENEFITS_TEST_DATABASE_URL") {
+        Ok(base) if !base.is_empty() => {
+            let (url, name) = create_postgres_database(&base).await;
+            (url, None, Some((base, name)))
+        }
+        _ => {
+            let file = dir.path().join("benefits.db");
+            (format!("sqlite://{}", file.display()), Some(file), None)
+        }
+    };
+    let redis_url = std::env::var("BENEFITS_TEST_REDIS_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    let settings = Settings {
+        database_url: Some(database_url),
+        redis_url,
+        redis_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
+        listen: Some("127.0.0.1:0".into()),
+        clock: Some(clock.into()),
+        data_keys: Some(format!("1:{}", random_key())),
+        lookup_key: Some(random_key()),
+        signing_key: Some(random_key()),
+        signing_key_id: Some("test".into()),
+        log_format: Some("json".into()),
+        ..Settings::default()
+    };
+    let config = Config::from_settings(settings).expect("the test configuration is valid");
+    let app = App::build(config).await.expect("the app starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let address = listener.local_addr().expect("a bound address");
+    let served = app.clone();
+    tokio::spawn(async move {
+        benefits_api::http::serve(listener, served, std::future::pending())
+            .await
+            .expect("the server runs");
+    });
+    TestApp {
+        address,
+        app,
+        client: reqwest::Client::new(),
+        sqlite_file,
+        _dir: dir,
+        postgres,
+    }
+}
+
+/// Starts a server with the clock inside the refund application window.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_at(DEFAULT_CLOCK).await
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    /// A token for `subject` in `role`, valid for an hour.
+    pub fn token(&self, role: Role, subject: &str) -> String {
+        self.app
+            .tokens
+            .issue(role, subject, Duration::from_hours(1))
+            .expect("the test app can sign")
+    }
+
+    /// Posts a GraphQL request with an optional bearer token; returns the JSON body.
+    pub async fn graphql_as(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = self
+            .client
+            .post(self.url("/graphql"))
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.expect("the server answers");
+        response.json().await.expect("a JSON body")
+    }
+
+    /// Posts a GraphQL request as `role`/`subject`.
+    pub async fn graphql(&self, role: Role, subject: &str, query: &str, variables: Value) -> Value {
+        self.graphql_as(Some(&self.token(role, subject)), query, variables)
+            .await
+    }
+
+    /// Imports JSON Lines text the way `benefits import` does.
+    pub async fn import(&self, jsonl: &str) -> (ImportReport, Vec<Rejection>) {
+        let mut rejections = Vec::new();
+        let report = import_lines(&self.app, jsonl.as_bytes(), |r| rejections.push(r))
+            .await
+            .expect("the import runs");
+        (report, rejections)
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((base, name)) = self.postgres.take() {
+            // Runs on its own thread: the test's runtime is shutting down around us.
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime.block_on(async {
+                    let admin = sea_orm::Database::connect(&base).await.ok()?;
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await
+                        .ok()
+                })
+            });
+            let _ = dropped.join();
+        }
+    }
+}
+
+/// The `extensions.code` of the first error of a GraphQL response.
+pub fn error_code(body: &Value) -> Option<&str> {
+    body["errors"][0]["extensions"]["code"].as_str()
+}
+
+/// The contract's example customer.
+pub const C_1001: &str = r#"{"externalId":"C-1001","name":"Kim Minji","birthDate":"1961-01-13","phone":"010-1234-5678","type":"INDIVIDUAL","lines":[{"externalId":"L-1001-1","msisdn":"010-1234-5678","deviceClass":"PHONE","brand":"OPERATOR","payment":"POSTPAID","activatedOn":"2022-03-02","status":"TERMINATED","terminatedOn":"2025-10-02","terminatedBy":"CUSTOMER","suspension":{"reason":"MILITARY_SERVICE","from":"2024-05-01","until":"2026-01-10"},"contractEvents":[{"kind":"RENEWAL","on":"2024-03-02"}],"contract":{"start":"2024-03-02","end":"2026-03-01","deviceSubsidy":500000,"additionalSubsidy":75000,"monthlyDiscount":0},"etfCharged":{"commonSubsidy":120000,"additionalSubsidy":18000,"discountReturn":0,"nonRefundable":250000}}]}"#;
+
+/// A second customer with one active line.
+pub const C_2002: &str = r#"{"externalId":"C-2002","name":"Park Jisoo","birthDate":"1990-05-05","phone":"010-9999-0002","type":"INDIVIDUAL","lines":[{"externalId":"L-2002-1","msisdn":"010-9999-0002","deviceClass":"PHONE","brand":"OPERATOR","payment":"POSTPAID","activatedOn":"2021-01-01","status":"ACTIVE"}]}"#;
