@@ -5,17 +5,18 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use benefits_infra::db::DatabaseConnection;
-
 use benefits_domain::audit::AuditLog;
 use benefits_domain::campaign::CampaignRepository;
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
+use benefits_domain::notification::Notifier;
+use benefits_domain::refund::RefundService;
 use benefits_infra::cache::{Cache, RedisTier};
 use benefits_infra::clock::{FixedClock, SystemClock};
 use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
 use benefits_infra::db::{
-    self, Backend, SeaAuditLog, SeaCampaignRepository, SeaCustomerRepository,
+    self, Backend, DatabaseConnection, SeaAuditLog, SeaCampaignRepository, SeaCustomerRepository,
+    SeaNotifier, SeaRefundRepository,
 };
 use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
 
@@ -35,7 +36,9 @@ pub struct App {
     pub cache: Cache,
     pub campaigns: Arc<dyn CampaignRepository>,
     pub audit: Arc<dyn AuditLog>,
+    pub notifier: Arc<dyn Notifier>,
     pub customers: CustomerService,
+    pub refunds: RefundService,
 }
 
 struct Keys {
@@ -92,7 +95,9 @@ impl App {
             .context("the database URL must start with sqlite: or postgres://")?;
         let pool_size = match backend {
             Backend::Postgres => 16,
-            Backend::Sqlite => 4,
+            // One connection: SQLite has one writer, and a second connection's
+            // read-then-write transaction would fail with SQLITE_BUSY instead of waiting.
+            Backend::Sqlite => 1,
         };
         let db = db::connect(url, pool_size)
             .await
@@ -130,12 +135,27 @@ impl App {
         let campaigns: Arc<dyn CampaignRepository> =
             Arc::new(SeaCampaignRepository::new(db.clone()));
         let audit: Arc<dyn AuditLog> = Arc::new(SeaAuditLog::new(db.clone()));
+        let notifier: Arc<dyn Notifier> = Arc::new(SeaNotifier::new(db.clone()));
         let customer_repository = Arc::new(SeaCustomerRepository::new(
+            db.clone(),
+            keys.cipher.clone(),
+            keys.hasher.clone(),
+        ));
+        let refund_repository = Arc::new(SeaRefundRepository::new(
             db.clone(),
             keys.cipher,
             keys.hasher,
         ));
-        let customers = CustomerService::new(customer_repository, audit.clone(), clock.clone());
+        let customers =
+            CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());
+        let refunds = RefundService::new(
+            customer_repository,
+            refund_repository,
+            campaigns.clone(),
+            notifier.clone(),
+            audit.clone(),
+            clock.clone(),
+        );
 
         Ok(Self {
             config: Arc::new(config),
@@ -145,7 +165,9 @@ impl App {
             cache,
             campaigns,
             audit,
+            notifier,
             customers,
+            refunds,
         })
     }
 }

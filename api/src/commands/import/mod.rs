@@ -4,12 +4,14 @@
 
 mod format;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context as _;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt as _, AsyncReadExt as _, BufReader};
+use tokio::task::JoinSet;
 
 use benefits_domain::customer::CustomerRecord;
 use benefits_domain::customer::service::RecordOutcome;
@@ -38,59 +40,115 @@ pub struct Rejection {
     pub reason: String,
 }
 
-/// Records waiting to be written, with their line numbers. External ids seen in the
-/// batch are tracked so a repeat starts a new batch (one statement must not touch a
-/// row twice).
+/// Batches written at once, each in its own transaction on its own connection.
+const BATCHES_IN_FLIGHT: usize = 3;
+
+/// The records of one batch, with their line numbers.
 #[derive(Default)]
 struct Batch {
     records: Vec<CustomerRecord>,
     line_numbers: Vec<u64>,
-    ids: std::collections::HashSet<String>,
 }
 
-impl Batch {
-    fn clashes_with(&self, record: &CustomerRecord) -> bool {
-        self.ids
-            .contains(&format!("c:{}", record.facts().external_id))
-            || record
-                .lines()
-                .iter()
-                .any(|line| self.ids.contains(&format!("l:{}", line.external_id)))
+/// Writes batches concurrently. A record whose customer or line external id is already
+/// in a batch being written waits until those are done, so the last record of a file
+/// for an external id is the one that stays.
+struct Writer<'a, F> {
+    app: &'a App,
+    on_rejected: F,
+    report: ImportReport,
+    filling: Batch,
+    ids: HashSet<String>,
+    in_flight: JoinSet<(Vec<u64>, Vec<RecordOutcome>)>,
+}
+
+fn record_ids(record: &CustomerRecord) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(format!("c:{}", record.facts().external_id)).chain(
+        record
+            .lines()
+            .iter()
+            .map(|line| format!("l:{}", line.external_id)),
+    )
+}
+
+impl<'a, F: FnMut(Rejection)> Writer<'a, F> {
+    fn new(app: &'a App, on_rejected: F) -> Self {
+        Self {
+            app,
+            on_rejected,
+            report: ImportReport::default(),
+            filling: Batch::default(),
+            ids: HashSet::new(),
+            in_flight: JoinSet::new(),
+        }
     }
 
-    fn push(&mut self, line_number: u64, record: CustomerRecord) {
-        self.ids.insert(format!("c:{}", record.facts().external_id));
-        self.ids.extend(
-            record
-                .lines()
-                .iter()
-                .map(|line| format!("l:{}", line.external_id)),
-        );
-        self.line_numbers.push(line_number);
-        self.records.push(record);
+    fn reject(&mut self, line: u64, reason: String) {
+        self.report.rejected += 1;
+        (self.on_rejected)(Rejection { line, reason });
     }
 
-    async fn flush(
-        &mut self,
-        app: &App,
-        report: &mut ImportReport,
-        on_rejected: &mut impl FnMut(Rejection),
-    ) {
-        let outcomes = app.customers.import(&self.records).await;
-        for (line, outcome) in self.line_numbers.iter().zip(outcomes) {
+    async fn push(&mut self, line_number: u64, record: CustomerRecord) -> anyhow::Result<()> {
+        if record_ids(&record).any(|id| self.ids.contains(&id)) {
+            self.dispatch().await?;
+            self.drain().await?;
+        }
+        self.ids.extend(record_ids(&record));
+        self.filling.line_numbers.push(line_number);
+        self.filling.records.push(record);
+        if self.filling.records.len() >= BATCH_SIZE {
+            self.dispatch().await?;
+        }
+        Ok(())
+    }
+
+    /// Starts writing the batch being filled, waiting for a free slot first.
+    async fn dispatch(&mut self) -> anyhow::Result<()> {
+        if self.filling.records.is_empty() {
+            return Ok(());
+        }
+        while self.in_flight.len() >= BATCHES_IN_FLIGHT {
+            self.collect_one().await?;
+        }
+        let batch = std::mem::take(&mut self.filling);
+        let customers = self.app.customers.clone();
+        self.in_flight.spawn(async move {
+            let outcomes = customers.import(&batch.records).await;
+            (batch.line_numbers, outcomes)
+        });
+        Ok(())
+    }
+
+    async fn collect_one(&mut self) -> anyhow::Result<()> {
+        let Some(joined) = self.in_flight.join_next().await else {
+            return Ok(());
+        };
+        let (line_numbers, outcomes) = joined?;
+        for (line, outcome) in line_numbers.into_iter().zip(outcomes) {
             match outcome {
-                RecordOutcome::Imported => report.imported += 1,
+                RecordOutcome::Imported => self.report.imported += 1,
                 RecordOutcome::Failed(cause) => {
                     tracing::error!(line, error = %cause, "record could not be stored");
-                    report.rejected += 1;
-                    on_rejected(Rejection {
-                        line: *line,
-                        reason: "could not be stored".to_owned(),
-                    });
+                    self.reject(line, "could not be stored".to_owned());
                 }
             }
         }
-        *self = Self::default();
+        Ok(())
+    }
+
+    /// Waits for every batch in flight.
+    async fn drain(&mut self) -> anyhow::Result<()> {
+        while !self.in_flight.is_empty() {
+            self.collect_one().await?;
+        }
+        self.ids.clear();
+        Ok(())
+    }
+
+    async fn finish(mut self) -> anyhow::Result<ImportReport> {
+        self.dispatch().await?;
+        self.drain().await?;
+        Ok(self.report)
     }
 }
 
@@ -98,10 +156,9 @@ impl Batch {
 pub async fn import_lines(
     app: &App,
     mut reader: impl AsyncBufRead + Unpin,
-    mut on_rejected: impl FnMut(Rejection),
+    on_rejected: impl FnMut(Rejection),
 ) -> anyhow::Result<ImportReport> {
-    let mut report = ImportReport::default();
-    let mut batch = Batch::default();
+    let mut writer = Writer::new(app, on_rejected);
     let mut buffer = Vec::new();
     let mut line_number = 0_u64;
     loop {
@@ -118,19 +175,11 @@ pub async fn import_lines(
             // Skip the rest of the overlong line.
             let mut rest = Vec::new();
             reader.read_until(b'\n', &mut rest).await?;
-            report.rejected += 1;
-            on_rejected(Rejection {
-                line: line_number,
-                reason: "line is longer than 1 MiB".to_owned(),
-            });
+            writer.reject(line_number, "line is longer than 1 MiB".to_owned());
             continue;
         }
         let Ok(text) = std::str::from_utf8(&buffer) else {
-            report.rejected += 1;
-            on_rejected(Rejection {
-                line: line_number,
-                reason: "is not UTF-8".to_owned(),
-            });
+            writer.reject(line_number, "is not UTF-8".to_owned());
             continue;
         };
         let text = text.trim();
@@ -138,26 +187,11 @@ pub async fn import_lines(
             continue;
         }
         match parse_line(text) {
-            Ok(record) => {
-                if batch.clashes_with(&record) {
-                    batch.flush(app, &mut report, &mut on_rejected).await;
-                }
-                batch.push(line_number, record);
-                if batch.records.len() >= BATCH_SIZE {
-                    batch.flush(app, &mut report, &mut on_rejected).await;
-                }
-            }
-            Err(invalid) => {
-                report.rejected += 1;
-                on_rejected(Rejection {
-                    line: line_number,
-                    reason: invalid.to_string(),
-                });
-            }
+            Ok(record) => writer.push(line_number, record).await?,
+            Err(invalid) => writer.reject(line_number, invalid.to_string()),
         }
     }
-    batch.flush(app, &mut report, &mut on_rejected).await;
-    Ok(report)
+    writer.finish().await
 }
 
 pub async fn run(config: Config, path: &Path) -> anyhow::Result<ExitCode> {
