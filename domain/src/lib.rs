@@ -6,9 +6,14 @@
 
 pub mod audit;
 pub mod auth;
+pub mod benefits;
 pub mod campaign;
 pub mod clock;
 pub mod customer;
 pub mod error;
+pub mod fee_waiver;
 pub mod kst;
 pub mod masking;
+mod named_enum;
+pub mod notification;
+pub mod refund;

@@ -14,6 +14,8 @@ mod m20261128_000001_campaigns;
 mod m20261128_000002_customers_and_lines;
 mod m20261128_000003_audit_log;
 mod m20261128_000004_default_campaign;
+mod m20261128_000005_refunds;
+mod m20261128_000006_notifications;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -26,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_customers_and_lines::Migration),
             Box::new(m20261128_000003_audit_log::Migration),
             Box::new(m20261128_000004_default_campaign::Migration),
+            Box::new(m20261128_000005_refunds::Migration),
+            Box::new(m20261128_000006_notifications::Migration),
         ]
     }
 }

@@ -1,13 +1,19 @@
 //! `me`, `customerByPhone`, and the `Customer` and `Line` types.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Enum, ID, Object};
 
 use benefits_domain::auth::Role;
 use benefits_domain::customer::{self as domain, service::FindByPhoneError, service::MeError};
+use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
 use super::context::parts;
+use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
+use super::notification::Notification;
+use super::refund::RefundApplication;
 
 /// Queries about customers.
 #[derive(Default)]
@@ -88,57 +94,101 @@ impl Customer {
 
     async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Line>> {
         let (app, _) = parts(ctx)?;
-        let lines = app
-            .customers
-            .lines(&self.0)
+        let lines = Arc::new(
+            app.customers
+                .lines(&self.0)
+                .await
+                .map_err(ApiError::internal)?,
+        );
+        Ok((0..lines.len())
+            .map(|index| Line {
+                lines: lines.clone(),
+                index,
+            })
+            .collect())
+    }
+
+    /// The in-app inbox, newest first.
+    async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
+        let (app, _) = parts(ctx)?;
+        let inbox = app
+            .notifier
+            .inbox(&self.0.id)
             .await
             .map_err(ApiError::internal)?;
-        Ok(lines.into_iter().map(Line).collect())
+        Ok(inbox.into_iter().map(Notification::from).collect())
     }
 }
 
-/// A mobile subscription.
-pub struct Line(domain::Line);
+/// A mobile subscription, with its customer's other lines (some rules look at them).
+pub struct Line {
+    lines: Arc<Vec<domain::Line>>,
+    index: usize,
+}
+
+impl std::ops::Deref for Line {
+    type Target = domain::Line;
+
+    fn deref(&self) -> &domain::Line {
+        &self.lines[self.index]
+    }
+}
 
 #[Object]
 impl Line {
     async fn id(&self) -> ID {
-        ID(self.0.id.0.clone())
+        ID(self.id.0.clone())
+    }
+
+    /// Whether the early-termination fee is waived, and why not.
+    async fn fee_waiver(&self, ctx: &Context<'_>) -> async_graphql::Result<FeeWaiver> {
+        let (app, _) = parts(ctx)?;
+        let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
+        let assessment = assess_line(self, &self.lines, &campaign, app.clock.today());
+        let application = app
+            .refunds
+            .for_line(&self.id)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(FeeWaiver::new(
+            &assessment,
+            application.map(RefundApplication),
+        ))
     }
 
     async fn external_id(&self) -> &str {
-        self.0.facts.external_id.as_str()
+        self.facts.external_id.as_str()
     }
 
     /// The line's number, masked (`010-****-5678`).
     async fn msisdn(&self) -> String {
-        self.0.facts.msisdn.masked()
+        self.facts.msisdn.masked()
     }
 
     async fn status(&self) -> LineStatus {
-        self.0.facts.status.into()
+        self.facts.status.into()
     }
 
     async fn device_class(&self) -> DeviceClass {
-        self.0.facts.device_class.into()
+        self.facts.device_class.into()
     }
 
     async fn brand(&self) -> Brand {
-        self.0.facts.brand.into()
+        self.facts.brand.into()
     }
 
     async fn payment(&self) -> Payment {
-        self.0.facts.payment.into()
+        self.facts.payment.into()
     }
 
     /// `YYYY-MM-DD`.
     async fn activated_on(&self) -> String {
-        self.0.facts.activated_on.to_string()
+        self.facts.activated_on.to_string()
     }
 
     /// `YYYY-MM-DD`, for a terminated line.
     async fn terminated_on(&self) -> Option<String> {
-        self.0.facts.termination.map(|t| t.on.to_string())
+        self.facts.termination.map(|t| t.on.to_string())
     }
 }
 

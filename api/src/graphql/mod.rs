@@ -6,9 +6,12 @@ mod audit;
 mod context;
 mod customer;
 mod error;
+mod fee_waiver;
 mod guard;
+mod notification;
+mod refund;
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 use crate::app::App;
 
@@ -17,10 +20,18 @@ pub use error::{ApiError, ErrorCode};
 
 /// The root query: every area's queries.
 #[derive(MergedObject, Default)]
-pub struct Query(customer::CustomerQuery, audit::AuditQuery);
+pub struct Query(
+    customer::CustomerQuery,
+    refund::RefundQuery,
+    audit::AuditQuery,
+);
+
+/// The root mutation: every area's mutations.
+#[derive(MergedObject, Default)]
+pub struct Mutation(refund::RefundMutation);
 
 /// The service's schema type.
-pub type BenefitsSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type BenefitsSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Limits that bound the work one request can ask for.
 const MAX_DEPTH: usize = 10;
@@ -30,7 +41,7 @@ const MAX_RECURSIVE_DEPTH: usize = 16;
 /// Builds the schema; with an [`App`] it can execute, without it only print the SDL.
 pub fn build(app: Option<App>) -> BenefitsSchema {
     let dev_mode = app.as_ref().is_some_and(|app| app.config.dev_mode);
-    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH);

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{Customer, CustomerId, CustomerRecord, Line, PhoneNumber};
+use super::{Customer, CustomerId, CustomerRecord, Line, LineId, PhoneNumber};
 use crate::error::Unexpected;
 
 /// A batch could not be written; nothing of it was.
@@ -16,6 +16,25 @@ pub struct UpsertError(#[source] pub Unexpected);
 pub trait CustomerRepository: Send + Sync {
     /// The customer with this external id.
     async fn by_external_id(&self, external_id: &str) -> Result<Option<Customer>, Unexpected>;
+
+    /// The customer with this id.
+    async fn by_id(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected>;
+
+    /// A line; with `owner`, only when it belongs to that customer (another customer's
+    /// line is as absent as one that does not exist).
+    async fn line(
+        &self,
+        id: &LineId,
+        owner: Option<&CustomerId>,
+    ) -> Result<Option<Line>, Unexpected>;
+
+    /// The lines of the next `customers` customers after `after` in id order, grouped
+    /// by customer: the batches of jobs that walk every line.
+    async fn lines_page(
+        &self,
+        after: Option<&CustomerId>,
+        customers: u64,
+    ) -> Result<Vec<Line>, Unexpected>;
 
     /// The customer with this mobile number, or owning a line with it.
     async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected>;

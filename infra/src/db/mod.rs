@@ -5,11 +5,15 @@ mod campaign;
 mod connection;
 mod customer;
 pub mod entities;
+mod notification;
+mod refund;
 
 pub use audit::SeaAuditLog;
 pub use campaign::SeaCampaignRepository;
 pub use connection::{Backend, connect, migrate, ping};
 pub use customer::SeaCustomerRepository;
+pub use notification::SeaNotifier;
+pub use refund::SeaRefundRepository;
 pub use sea_orm::DatabaseConnection;
 
 use benefits_domain::error::Unexpected;

@@ -2,10 +2,15 @@
 //! (SQLite by default; PostgreSQL and Redis when `BENEFITS_TEST_DATABASE_URL` and
 //! `BENEFITS_TEST_REDIS_URL` are set).
 
+// Test helpers panic on what a test did not expect; that is how a test fails.
+#![allow(clippy::unwrap_used)]
+
 mod customers;
+mod fee_waiver;
 mod health;
 mod helpers;
 mod import;
 mod personal_data;
+mod refunds;
 mod schema;
 mod tokens;

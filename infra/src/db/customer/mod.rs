@@ -9,10 +9,12 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    QuerySelect as _,
 };
 
 use benefits_domain::customer::{
-    Customer, CustomerId, CustomerRecord, CustomerRepository, Line, PhoneNumber, UpsertError,
+    Customer, CustomerId, CustomerRecord, CustomerRepository, Line, LineId, PhoneNumber,
+    UpsertError,
 };
 use benefits_domain::error::Unexpected;
 
@@ -85,6 +87,51 @@ impl CustomerRepository for SeaCustomerRepository {
         }
     }
 
+    async fn by_id(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
+        self.customer_by_id(&id.0).await
+    }
+
+    async fn line(
+        &self,
+        id: &LineId,
+        owner: Option<&CustomerId>,
+    ) -> Result<Option<Line>, Unexpected> {
+        let mut select = lines::Entity::find_by_id(id.0.clone());
+        if let Some(owner) = owner {
+            select = select.filter(lines::Column::CustomerId.eq(&owner.0));
+        }
+        let rows = select.all(&self.db).await.map_err(unexpected)?;
+        Ok(self.with_history(rows).await?.pop())
+    }
+
+    async fn lines_page(
+        &self,
+        after: Option<&CustomerId>,
+        customers: u64,
+    ) -> Result<Vec<Line>, Unexpected> {
+        let mut page = customers::Entity::find()
+            .select_only()
+            .column(customers::Column::Id)
+            .order_by_asc(customers::Column::Id)
+            .limit(customers);
+        if let Some(after) = after {
+            page = page.filter(customers::Column::Id.gt(&after.0));
+        }
+        let ids: Vec<String> = page.into_tuple().all(&self.db).await.map_err(unexpected)?;
+        let Some(last) = ids.last() else {
+            return Ok(Vec::new());
+        };
+        let mut select = lines::Entity::find()
+            .filter(lines::Column::CustomerId.lte(last))
+            .order_by_asc(lines::Column::CustomerId)
+            .order_by_asc(lines::Column::ExternalId);
+        if let Some(after) = after {
+            select = select.filter(lines::Column::CustomerId.gt(&after.0));
+        }
+        let rows = select.all(&self.db).await.map_err(unexpected)?;
+        self.with_history(rows).await
+    }
+
     async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {
         let rows = lines::Entity::find()
             .filter(lines::Column::CustomerId.eq(&customer.0))
@@ -92,6 +139,17 @@ impl CustomerRepository for SeaCustomerRepository {
             .all(&self.db)
             .await
             .map_err(unexpected)?;
+        self.with_history(rows).await
+    }
+
+    async fn upsert(&self, records: &[CustomerRecord]) -> Result<(), UpsertError> {
+        write::upsert(self, records).await.map_err(UpsertError)
+    }
+}
+
+impl SeaCustomerRepository {
+    /// Loads the contract events, terms and fees of `rows` and opens them into lines.
+    async fn with_history(&self, rows: Vec<lines::Model>) -> Result<Vec<Line>, Unexpected> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
@@ -133,9 +191,5 @@ impl CustomerRepository for SeaCustomerRepository {
                 )
             })
             .collect()
-    }
-
-    async fn upsert(&self, records: &[CustomerRecord]) -> Result<(), UpsertError> {
-        write::upsert(self, records).await.map_err(UpsertError)
     }
 }

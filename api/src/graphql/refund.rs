@@ -1,0 +1,413 @@
+//! The fee waiver's refund operations: applying, correcting the account, payout rounds
+//! and the reminder runs; and the `RefundApplication`, `PayoutRound`, `PayoutFile` types.
+
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+
+use benefits_domain::auth::Role;
+use benefits_domain::customer::LineId;
+use benefits_domain::refund::service::{
+    ApplyError, ApplyRequest, CloseError, CorrectError, RunError,
+};
+use benefits_domain::refund::{self as domain, ApplicationId, ports::RecordError};
+
+use super::context::parts;
+use super::fee_waiver::FeeWaiverReason;
+use super::guard::RoleGuard;
+use super::{ApiError, ErrorCode};
+
+/// Where an application was made.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Web,
+    CallCenter,
+    Store,
+}
+
+impl From<Channel> for domain::Channel {
+    fn from(channel: Channel) -> Self {
+        match channel {
+            Channel::Web => Self::Web,
+            Channel::CallCenter => Self::CallCenter,
+            Channel::Store => Self::Store,
+        }
+    }
+}
+
+impl From<domain::Channel> for Channel {
+    fn from(channel: domain::Channel) -> Self {
+        match channel {
+            domain::Channel::Web => Self::Web,
+            domain::Channel::CallCenter => Self::CallCenter,
+            domain::Channel::Store => Self::Store,
+        }
+    }
+}
+
+/// SUBMITTED → SCHEDULED → PAID, or FAILED until the account is corrected.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum RefundStatus {
+    Submitted,
+    Scheduled,
+    Paid,
+    Failed,
+}
+
+impl From<domain::RefundStatus> for RefundStatus {
+    fn from(status: domain::RefundStatus) -> Self {
+        match status {
+            domain::RefundStatus::Submitted => Self::Submitted,
+            domain::RefundStatus::Scheduled => Self::Scheduled,
+            domain::RefundStatus::Paid => Self::Paid,
+            domain::RefundStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+/// A scheduled payout of refunds.
+#[derive(SimpleObject, Clone)]
+pub struct PayoutRound {
+    pub number: i32,
+    /// `YYYY-MM-DD`.
+    pub pay_date: String,
+}
+
+impl From<&benefits_domain::campaign::PayoutRound> for PayoutRound {
+    fn from(round: &benefits_domain::campaign::PayoutRound) -> Self {
+        Self {
+            number: round.number,
+            pay_date: round.pay_date.to_string(),
+        }
+    }
+}
+
+/// A refund application.
+pub struct RefundApplication(pub domain::RefundApplication);
+
+#[Object]
+impl RefundApplication {
+    async fn id(&self) -> ID {
+        ID(self.0.id.0.clone())
+    }
+
+    async fn status(&self) -> RefundStatus {
+        self.0.status.into()
+    }
+
+    async fn channel(&self) -> Channel {
+        self.0.channel.into()
+    }
+
+    /// KRW.
+    async fn amount(&self) -> i64 {
+        self.0.amount
+    }
+
+    /// The account number with every digit but the last four masked.
+    async fn account_masked(&self) -> String {
+        self.0.account.masked()
+    }
+
+    async fn bank_code(&self) -> &str {
+        self.0.account.bank_code()
+    }
+
+    /// The payout round; null only for a FAILED payout waiting for a corrected account.
+    async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PayoutRound>> {
+        let Some(number) = self.0.round else {
+            return Ok(None);
+        };
+        let (app, _) = parts(ctx)?;
+        let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
+        Ok(campaign
+            .payout_rounds
+            .iter()
+            .find(|r| r.number == number)
+            .map(PayoutRound::from))
+    }
+
+    /// RFC 3339, UTC.
+    async fn applied_at(&self) -> String {
+        self.0.applied_at.to_rfc3339()
+    }
+}
+
+/// The payout file of a closed round, for the bank transfer system.
+#[derive(SimpleObject)]
+pub struct PayoutFile {
+    pub round: PayoutRound,
+    pub count: i32,
+    /// KRW.
+    pub total: i64,
+    /// `application_id,bank_code,account_number,account_holder,amount`: full account
+    /// numbers, admins only, every read audited.
+    pub csv: String,
+}
+
+/// What a reminder or notice run sent.
+#[derive(SimpleObject)]
+pub struct ReminderRun {
+    pub sent: i32,
+}
+
+/// `applyForRefund`'s input.
+#[derive(InputObject)]
+pub struct ApplyForRefundInput {
+    pub line_id: ID,
+    pub channel: Channel,
+    pub bank_code: String,
+    pub account_number: String,
+    pub account_holder: String,
+    pub guardian_name: Option<String>,
+    pub idempotency_key: String,
+}
+
+fn apply_error(error: ApplyError) -> ApiError {
+    match error {
+        ApplyError::BadInput(message) => ApiError::bad_input(message),
+        ApplyError::NotFound => ApiError::not_found("line"),
+        ApplyError::ChannelNotAllowed => ApiError::new(
+            ErrorCode::ChannelNotAllowed,
+            "customers apply over WEB, agents over CALL_CENTER or STORE; minors and companies in a STORE only",
+        ),
+        ApplyError::WindowClosed => ApiError::new(
+            ErrorCode::WindowClosed,
+            "applications are accepted from 2026-01-14 09:00 to 2026-01-31 22:00 KST",
+        ),
+        ApplyError::NotEligible(reason) => ApiError::new(
+            ErrorCode::NotEligible,
+            "the line is not eligible for the waiver",
+        )
+        .with_reason(FeeWaiverReason::from(reason).name()),
+        ApplyError::HolderMismatch(who) => ApiError::new(
+            ErrorCode::AccountHolderMismatch,
+            format!("the account holder must be {who}"),
+        ),
+        ApplyError::AlreadyApplied => ApiError::new(
+            ErrorCode::AlreadyApplied,
+            "this line already has an application",
+        ),
+        ApplyError::IdempotencyConflict => ApiError::new(
+            ErrorCode::IdempotencyConflict,
+            "this idempotency key was used with a different input",
+        ),
+        ApplyError::Unexpected(cause) => ApiError::internal(cause),
+    }
+}
+
+fn run_error(error: RunError) -> ApiError {
+    match error {
+        RunError::WindowClosed => ApiError::new(
+            ErrorCode::WindowClosed,
+            "outside the campaign's window for this run",
+        ),
+        RunError::Unexpected(cause) => ApiError::internal(cause),
+    }
+}
+
+/// Refund mutations.
+#[derive(Default)]
+pub struct RefundMutation;
+
+#[Object]
+impl RefundMutation {
+    /// Applies for the refund of a cancelled line: customers over WEB, agents over
+    /// CALL_CENTER or STORE for the customer. Repeating an idempotency key with the
+    /// same input returns the first result.
+    #[graphql(guard = "RoleGuard::new(&[Role::Customer, Role::Agent])")]
+    async fn apply_for_refund(
+        &self,
+        ctx: &Context<'_>,
+        input: ApplyForRefundInput,
+    ) -> async_graphql::Result<RefundApplication> {
+        let (app, caller) = parts(ctx)?;
+        let request = ApplyRequest {
+            line_id: LineId(input.line_id.0),
+            channel: input.channel.into(),
+            bank_code: input.bank_code,
+            account_number: input.account_number,
+            account_holder: input.account_holder,
+            guardian_name: input.guardian_name,
+            idempotency_key: input.idempotency_key,
+        };
+        let application = app
+            .refunds
+            .apply(caller, request)
+            .await
+            .map_err(apply_error)?;
+        Ok(RefundApplication(application))
+    }
+
+    /// Corrects the bank account of an application until its round is closed, or
+    /// after a failed payout (which then joins the next round). The owner or an agent.
+    #[graphql(guard = "RoleGuard::new(&[Role::Customer, Role::Agent])")]
+    async fn update_refund_account(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        bank_code: String,
+        account_number: String,
+        account_holder: String,
+    ) -> async_graphql::Result<RefundApplication> {
+        let (app, caller) = parts(ctx)?;
+        let id = ApplicationId(application_id.0);
+        let corrected = app
+            .refunds
+            .correct_account(caller, &id, &bank_code, &account_number, &account_holder)
+            .await
+            .map_err(|error| match error {
+                CorrectError::BadInput(message) => ApiError::bad_input(message),
+                CorrectError::NotFound => ApiError::not_found("application"),
+                CorrectError::RoundClosed => ApiError::new(
+                    ErrorCode::WindowClosed,
+                    "the application's payout round is closed",
+                ),
+                CorrectError::HolderMismatch(who) => ApiError::new(
+                    ErrorCode::AccountHolderMismatch,
+                    format!("the account holder must be {who}"),
+                ),
+                CorrectError::Unexpected(cause) => ApiError::internal(cause),
+            })?;
+        Ok(RefundApplication(corrected))
+    }
+
+    /// Closes a payout round and returns its file; closing again returns the same file.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn close_payout_round(
+        &self,
+        ctx: &Context<'_>,
+        number: i32,
+    ) -> async_graphql::Result<PayoutFile> {
+        let (app, caller) = parts(ctx)?;
+        let file = app
+            .refunds
+            .close_round(caller, number)
+            .await
+            .map_err(|error| match error {
+                CloseError::NotFound => ApiError::not_found("payout round"),
+                CloseError::Unexpected(cause) => ApiError::internal(cause),
+            })?;
+        Ok(PayoutFile {
+            round: PayoutRound::from(&file.round),
+            count: i32::try_from(file.items.len()).unwrap_or(i32::MAX),
+            total: file.total(),
+            csv: file.csv(),
+        })
+    }
+
+    /// Records the bank's answer for a scheduled payout.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn record_payout_result(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        paid: bool,
+    ) -> async_graphql::Result<RefundApplication> {
+        let (app, caller) = parts(ctx)?;
+        let id = ApplicationId(application_id.0);
+        let recorded = app
+            .refunds
+            .record_result(caller, &id, paid)
+            .await
+            .map_err(|error| match error {
+                RecordError::NotFound => ApiError::not_found("application"),
+                RecordError::NotScheduled => {
+                    ApiError::bad_input("the application is not awaiting a payout result")
+                }
+                RecordError::Unexpected(cause) => ApiError::internal(cause),
+            })?;
+        Ok(RefundApplication(recorded))
+    }
+
+    /// Sends one reminder to every eligible line without an application that has had
+    /// fewer than three. Inside the application window only.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn send_refund_reminders(&self, ctx: &Context<'_>) -> async_graphql::Result<ReminderRun> {
+        let (app, caller) = parts(ctx)?;
+        let sent = app
+            .refunds
+            .send_reminders(caller)
+            .await
+            .map_err(run_error)?;
+        Ok(ReminderRun {
+            sent: i32::try_from(sent).unwrap_or(i32::MAX),
+        })
+    }
+
+    /// Tells every eligible line without an application, once, that it may apply.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn send_eligibility_notices(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<ReminderRun> {
+        let (app, caller) = parts(ctx)?;
+        let sent = app
+            .refunds
+            .send_eligibility_notices(caller)
+            .await
+            .map_err(run_error)?;
+        Ok(ReminderRun {
+            sent: i32::try_from(sent).unwrap_or(i32::MAX),
+        })
+    }
+}
+
+/// Lines with one eligibility outcome.
+#[derive(SimpleObject)]
+pub struct ReasonCount {
+    /// Null counts the eligible lines.
+    pub reason: Option<FeeWaiverReason>,
+    pub count: i64,
+}
+
+/// Applications of one round in one status.
+#[derive(SimpleObject)]
+pub struct ApplicationCount {
+    /// Null for FAILED payouts waiting for a corrected account.
+    pub round: Option<i32>,
+    pub status: RefundStatus,
+    pub count: i64,
+    /// KRW.
+    pub amount: i64,
+}
+
+/// The admins' view of the fee waiver.
+#[derive(SimpleObject)]
+pub struct RefundOverview {
+    pub lines_by_reason: Vec<ReasonCount>,
+    /// By round and status; the SUBMITTED and SCHEDULED sums are what is still to pay.
+    pub applications: Vec<ApplicationCount>,
+}
+
+/// Refund queries.
+#[derive(Default)]
+pub struct RefundQuery;
+
+#[Object]
+impl RefundQuery {
+    /// Lines by eligibility reason, and applications and amounts by round and status.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn refund_overview(&self, ctx: &Context<'_>) -> async_graphql::Result<RefundOverview> {
+        let (app, _) = parts(ctx)?;
+        let overview = app.refunds.overview().await.map_err(ApiError::internal)?;
+        Ok(RefundOverview {
+            lines_by_reason: overview
+                .lines_by_reason
+                .into_iter()
+                .map(|(reason, count)| ReasonCount {
+                    reason: reason.map(FeeWaiverReason::from),
+                    count: i64::try_from(count).unwrap_or(i64::MAX),
+                })
+                .collect(),
+            applications: overview
+                .applications
+                .into_iter()
+                .map(|tally| ApplicationCount {
+                    round: tally.round,
+                    status: tally.status.into(),
+                    count: i64::try_from(tally.count).unwrap_or(i64::MAX),
+                    amount: tally.amount,
+                })
+                .collect(),
+        })
+    }
+}

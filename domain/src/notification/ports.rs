@@ -1,0 +1,32 @@
+//! Where notifications go.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{NewNotification, Notification, NotificationKind};
+use crate::customer::{CustomerId, LineId};
+use crate::error::Unexpected;
+
+/// The inbox and the SMS outbox.
+#[async_trait]
+pub trait Notifier: Send + Sync {
+    /// Puts the notification in the inbox and its SMS in the outbox, unless one with
+    /// the same deduplication key was sent before. Returns whether it was sent now.
+    async fn send(
+        &self,
+        notification: NewNotification,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Unexpected>;
+
+    /// A customer's inbox, newest first.
+    async fn inbox(&self, customer: &CustomerId) -> Result<Vec<Notification>, Unexpected>;
+
+    /// How many notifications of `kind` each of these lines has had (absent: none).
+    async fn counts_for_lines(
+        &self,
+        lines: &[LineId],
+        kind: NotificationKind,
+    ) -> Result<HashMap<LineId, u32>, Unexpected>;
+}

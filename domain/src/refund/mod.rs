@@ -1,0 +1,14 @@
+//! Refund applications for the fee waiver: applying, correcting the account, payout
+//! rounds, and recording payouts.
+
+pub mod model;
+pub mod ports;
+pub mod rules;
+pub mod service;
+
+pub use model::{
+    ApplicationId, BankAccount, Channel, NewApplication, PayoutFile, PayoutItem, RefundApplication,
+    RefundStatus,
+};
+pub use ports::{RefundRepository, SubmitError};
+pub use service::RefundService;

@@ -1,0 +1,339 @@
+//! Refund applications over sea-orm. One application per line and one use per
+//! idempotency key are unique constraints; status changes are conditional updates.
+
+mod convert;
+mod payout;
+
+use std::collections::{BTreeSet, HashSet};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, SqlErr, TransactionTrait as _,
+};
+
+use benefits_domain::campaign::PayoutRound;
+use benefits_domain::customer::{CustomerId, LineId};
+use benefits_domain::error::Unexpected;
+use benefits_domain::refund::ports::{ApplicationTally, IdempotencyClaim, RecordError, Replay};
+use benefits_domain::refund::{
+    ApplicationId, BankAccount, NewApplication, PayoutFile, RefundApplication, RefundRepository,
+    RefundStatus, SubmitError,
+};
+
+use super::entities::{idempotency_keys, payout_closures, payout_items, refund_applications};
+use super::unexpected;
+use crate::crypto::{FieldCipher, LookupHasher};
+use convert::{ACCOUNT, APPLICATIONS, GUARDIAN, HOLDER};
+
+/// Lookup-hash domain of idempotency fingerprints.
+const FINGERPRINT_DOMAIN: &str = "idempotency";
+/// Rows per `IN (...)` list.
+const IDS_PER_QUERY: usize = 1_000;
+
+/// The refund repository over sea-orm.
+#[derive(Clone)]
+pub struct SeaRefundRepository {
+    db: DatabaseConnection,
+    cipher: FieldCipher,
+    hasher: LookupHasher,
+}
+
+fn is_unique_violation(error: &DbErr) -> bool {
+    matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+impl SeaRefundRepository {
+    pub fn new(db: DatabaseConnection, cipher: FieldCipher, hasher: LookupHasher) -> Self {
+        Self { db, cipher, hasher }
+    }
+
+    fn fingerprint(&self, claim: &IdempotencyClaim) -> Vec<u8> {
+        self.hasher.hash(FINGERPRINT_DOMAIN, &claim.fingerprint)
+    }
+
+    async fn find_row(&self, id: &str) -> Result<Option<refund_applications::Model>, Unexpected> {
+        refund_applications::Entity::find_by_id(id.to_owned())
+            .one(&self.db)
+            .await
+            .map_err(unexpected)
+    }
+
+    async fn find_by_id(&self, id: &str) -> Result<Option<RefundApplication>, Unexpected> {
+        self.find_row(id)
+            .await?
+            .map(|row| convert::application(&self.cipher, &row))
+            .transpose()
+    }
+
+    /// Seals `account` into the `refund_applications` columns of row `id`.
+    fn seal_account(&self, id: &str, account: &BankAccount) -> (Vec<u8>, Vec<u8>) {
+        (
+            self.cipher
+                .seal(APPLICATIONS, ACCOUNT, id, account.number().as_bytes()),
+            self.cipher
+                .seal(APPLICATIONS, HOLDER, id, account.holder().as_bytes()),
+        )
+    }
+}
+
+#[async_trait]
+impl RefundRepository for SeaRefundRepository {
+    async fn find(
+        &self,
+        id: &ApplicationId,
+        owner: Option<&CustomerId>,
+    ) -> Result<Option<RefundApplication>, Unexpected> {
+        let mut select = refund_applications::Entity::find_by_id(id.0.clone());
+        if let Some(owner) = owner {
+            select = select.filter(refund_applications::Column::CustomerId.eq(&owner.0));
+        }
+        let row = select.one(&self.db).await.map_err(unexpected)?;
+        row.map(|row| convert::application(&self.cipher, &row))
+            .transpose()
+    }
+
+    async fn for_line(&self, line: &LineId) -> Result<Option<RefundApplication>, Unexpected> {
+        let row = refund_applications::Entity::find()
+            .filter(refund_applications::Column::LineId.eq(&line.0))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        row.map(|row| convert::application(&self.cipher, &row))
+            .transpose()
+    }
+
+    async fn lines_with_applications(
+        &self,
+        lines: &[LineId],
+    ) -> Result<HashSet<LineId>, Unexpected> {
+        let mut found = HashSet::new();
+        for chunk in lines.chunks(IDS_PER_QUERY) {
+            let rows: Vec<String> = refund_applications::Entity::find()
+                .select_only()
+                .column(refund_applications::Column::LineId)
+                .filter(
+                    refund_applications::Column::LineId.is_in(chunk.iter().map(|l| l.0.clone())),
+                )
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            found.extend(rows.into_iter().map(LineId));
+        }
+        Ok(found)
+    }
+
+    async fn replay(&self, claim: &IdempotencyClaim) -> Result<Option<Replay>, Unexpected> {
+        let row = idempotency_keys::Entity::find_by_id((claim.scope.clone(), claim.key.clone()))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(row.map(|row| {
+            if row.fingerprint == self.fingerprint(claim) {
+                Replay::Same(ApplicationId(row.result_id))
+            } else {
+                Replay::Different
+            }
+        }))
+    }
+
+    async fn submit(
+        &self,
+        application: NewApplication,
+        claim: &IdempotencyClaim,
+    ) -> Result<RefundApplication, SubmitError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let (account_enc, holder_enc) = self.seal_account(&id, &application.account);
+        let guardian_enc = application.guardian_name.as_deref().map(|name| {
+            self.cipher
+                .seal(APPLICATIONS, GUARDIAN, &id, name.as_bytes())
+        });
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let claimed = idempotency_keys::Entity::insert(idempotency_keys::ActiveModel {
+            scope: Set(claim.scope.clone()),
+            key: Set(claim.key.clone()),
+            fingerprint: Set(self.fingerprint(claim)),
+            result_id: Set(id.clone()),
+            created_at: Set(application.applied_at),
+        })
+        .exec_without_returning(&txn)
+        .await;
+        match claimed {
+            Err(error) if is_unique_violation(&error) => return Err(SubmitError::KeyTaken),
+            Err(error) => return Err(unexpected(error).into()),
+            Ok(_) => {}
+        }
+        let inserted = refund_applications::Entity::insert(refund_applications::ActiveModel {
+            id: Set(id.clone()),
+            line_id: Set(application.line_id.0.clone()),
+            customer_id: Set(application.customer_id.0.clone()),
+            channel: Set(application.channel.as_str().to_owned()),
+            status: Set(RefundStatus::Submitted.as_str().to_owned()),
+            amount: Set(application.amount),
+            bank_code: Set(application.account.bank_code().to_owned()),
+            account_enc: Set(account_enc),
+            holder_enc: Set(holder_enc),
+            guardian_enc: Set(guardian_enc),
+            round_number: Set(application.round),
+            applied_at: Set(application.applied_at),
+            cancelled_on: Set(application.cancelled_on),
+            submitted_by: Set(application.submitted_by.clone()),
+            updated_at: Set(application.applied_at),
+        })
+        .exec_without_returning(&txn)
+        .await;
+        match inserted {
+            Err(error) if is_unique_violation(&error) => return Err(SubmitError::AlreadyApplied),
+            Err(error) => return Err(unexpected(error).into()),
+            Ok(_) => {}
+        }
+        txn.commit().await.map_err(unexpected)?;
+        Ok(RefundApplication {
+            id: ApplicationId(id),
+            line_id: application.line_id,
+            customer_id: application.customer_id,
+            channel: application.channel,
+            status: RefundStatus::Submitted,
+            amount: application.amount,
+            account: application.account,
+            guardian_name: application.guardian_name,
+            round: application.round,
+            applied_at: application.applied_at,
+            cancelled_on: application.cancelled_on,
+        })
+    }
+
+    async fn correct_account(
+        &self,
+        id: &ApplicationId,
+        account: &BankAccount,
+        next_round: Option<i32>,
+    ) -> Result<Option<RefundApplication>, Unexpected> {
+        let (account_enc, holder_enc) = self.seal_account(&id.0, account);
+        let update = || {
+            refund_applications::Entity::update_many()
+                .col_expr(
+                    refund_applications::Column::BankCode,
+                    Expr::value(account.bank_code()),
+                )
+                .col_expr(
+                    refund_applications::Column::AccountEnc,
+                    Expr::value(account_enc.clone()),
+                )
+                .col_expr(
+                    refund_applications::Column::HolderEnc,
+                    Expr::value(holder_enc.clone()),
+                )
+                .col_expr(
+                    refund_applications::Column::UpdatedAt,
+                    Expr::value(Utc::now()),
+                )
+                .filter(refund_applications::Column::Id.eq(&id.0))
+        };
+        // Waiting for its round: only the account changes.
+        let waiting = update()
+            .filter(refund_applications::Column::Status.eq(RefundStatus::Submitted.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        if waiting.rows_affected == 0 {
+            // A failed payout: it joins the next round, or keeps waiting when none is left.
+            let status = if next_round.is_some() {
+                RefundStatus::Submitted
+            } else {
+                RefundStatus::Failed
+            };
+            let failed = update()
+                .col_expr(
+                    refund_applications::Column::Status,
+                    Expr::value(status.as_str()),
+                )
+                .col_expr(
+                    refund_applications::Column::RoundNumber,
+                    Expr::value(next_round),
+                )
+                .filter(refund_applications::Column::Status.eq(RefundStatus::Failed.as_str()))
+                .exec(&self.db)
+                .await
+                .map_err(unexpected)?;
+            if failed.rows_affected == 0 {
+                return Ok(None);
+            }
+        }
+        self.find_by_id(&id.0).await
+    }
+
+    async fn tally(&self) -> Result<Vec<ApplicationTally>, Unexpected> {
+        let rows: Vec<(Option<i32>, String, i64, i64)> = refund_applications::Entity::find()
+            .select_only()
+            .column(refund_applications::Column::RoundNumber)
+            .column(refund_applications::Column::Status)
+            .column_as(Expr::cust("COUNT(*)"), "count")
+            .column_as(
+                Expr::cust("CAST(COALESCE(SUM(amount), 0) AS BIGINT)"),
+                "amount",
+            )
+            .group_by(refund_applications::Column::RoundNumber)
+            .group_by(refund_applications::Column::Status)
+            .order_by_asc(refund_applications::Column::RoundNumber)
+            .order_by_asc(refund_applications::Column::Status)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        rows.into_iter()
+            .map(|(round, status, count, amount)| {
+                Ok(ApplicationTally {
+                    round,
+                    status: status.parse().map_err(Unexpected::new)?,
+                    count: u64::try_from(count).unwrap_or_default(),
+                    amount,
+                })
+            })
+            .collect()
+    }
+
+    async fn last_round(&self, id: &ApplicationId) -> Result<Option<i32>, Unexpected> {
+        let rounds: Vec<i32> = payout_items::Entity::find()
+            .select_only()
+            .column(payout_items::Column::RoundNumber)
+            .filter(payout_items::Column::ApplicationId.eq(&id.0))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rounds.into_iter().max())
+    }
+
+    async fn closed_rounds(&self, campaign_id: &str) -> Result<BTreeSet<i32>, Unexpected> {
+        let rounds: Vec<i32> = payout_closures::Entity::find()
+            .select_only()
+            .column(payout_closures::Column::RoundNumber)
+            .filter(payout_closures::Column::CampaignId.eq(campaign_id))
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rounds.into_iter().collect())
+    }
+
+    async fn close_round(
+        &self,
+        campaign_id: &str,
+        round: &PayoutRound,
+        at: DateTime<Utc>,
+    ) -> Result<PayoutFile, Unexpected> {
+        payout::close_round(self, campaign_id, round, at).await
+    }
+
+    async fn record_result(
+        &self,
+        id: &ApplicationId,
+        paid: bool,
+    ) -> Result<RefundApplication, RecordError> {
+        payout::record_result(self, id, paid).await
+    }
+}
