@@ -10,13 +10,15 @@ use benefits_domain::campaign::CampaignRepository;
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
 use benefits_domain::notification::Notifier;
+use benefits_domain::partner::DiscountService;
 use benefits_domain::refund::RefundService;
 use benefits_infra::cache::{Cache, RedisTier};
 use benefits_infra::clock::{FixedClock, SystemClock};
+use benefits_infra::codes::RandomCodes;
 use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
 use benefits_infra::db::{
-    self, Backend, DatabaseConnection, SeaAuditLog, SeaCampaignRepository, SeaCustomerRepository,
-    SeaNotifier, SeaRefundRepository,
+    self, Backend, DatabaseConnection, SeaAuditLog, SeaCampaignRepository, SeaCatalogRepository,
+    SeaCustomerRepository, SeaDiscountRepository, SeaNotifier, SeaRefundRepository,
 };
 use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
 
@@ -39,6 +41,7 @@ pub struct App {
     pub notifier: Arc<dyn Notifier>,
     pub customers: CustomerService,
     pub refunds: RefundService,
+    pub discounts: DiscountService,
 }
 
 struct Keys {
@@ -144,8 +147,21 @@ impl App {
         let refund_repository = Arc::new(SeaRefundRepository::new(
             db.clone(),
             keys.cipher,
-            keys.hasher,
+            keys.hasher.clone(),
         ));
+        let discounts = DiscountService::new(
+            Arc::new(SeaCatalogRepository::new(db.clone(), cache.clone())),
+            Arc::new(SeaDiscountRepository::new(
+                db.clone(),
+                cache.clone(),
+                keys.hasher,
+            )),
+            customer_repository.clone(),
+            campaigns.clone(),
+            Arc::new(RandomCodes),
+            audit.clone(),
+            clock.clone(),
+        );
         let customers =
             CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());
         let refunds = RefundService::new(
@@ -168,6 +184,7 @@ impl App {
             notifier,
             customers,
             refunds,
+            discounts,
         })
     }
 }

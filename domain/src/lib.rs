@@ -16,4 +16,5 @@ pub mod kst;
 pub mod masking;
 mod named_enum;
 pub mod notification;
+pub mod partner;
 pub mod refund;

@@ -4,6 +4,7 @@
 
 pub mod cache;
 pub mod clock;
+pub mod codes;
 pub mod crypto;
 pub mod db;
 pub mod tokens;

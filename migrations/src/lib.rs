@@ -16,6 +16,7 @@ mod m20261128_000003_audit_log;
 mod m20261128_000004_default_campaign;
 mod m20261128_000005_refunds;
 mod m20261128_000006_notifications;
+mod m20261128_000008_partner_discounts;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000004_default_campaign::Migration),
             Box::new(m20261128_000005_refunds::Migration),
             Box::new(m20261128_000006_notifications::Migration),
+            Box::new(m20261128_000008_partner_discounts::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod error;
 mod fee_waiver;
 mod guard;
 mod notification;
+mod partner;
 mod refund;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -23,12 +24,13 @@ pub use error::{ApiError, ErrorCode};
 pub struct Query(
     customer::CustomerQuery,
     refund::RefundQuery,
+    partner::PartnerQuery,
     audit::AuditQuery,
 );
 
 /// The root mutation: every area's mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(refund::RefundMutation);
+pub struct Mutation(refund::RefundMutation, partner::PartnerMutation);
 
 /// The service's schema type.
 pub type BenefitsSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -6,6 +6,7 @@ mod connection;
 mod customer;
 pub mod entities;
 mod notification;
+mod partner;
 mod refund;
 
 pub use audit::SeaAuditLog;
@@ -13,6 +14,7 @@ pub use campaign::SeaCampaignRepository;
 pub use connection::{Backend, connect, migrate, ping};
 pub use customer::SeaCustomerRepository;
 pub use notification::SeaNotifier;
+pub use partner::{SeaCatalogRepository, SeaDiscountRepository};
 pub use refund::SeaRefundRepository;
 pub use sea_orm::DatabaseConnection;
 

@@ -22,6 +22,7 @@ pub const DEFAULT_CLOCK: &str = "2026-01-15T10:00:00+09:00";
 /// A running server and what a test needs to talk to it.
 pub struct TestApp {
     pub address: SocketAddr,
+    settings: Settings,
     pub app: App,
     pub client: reqwest::Client,
     pub sqlite_file: Option<PathBuf>,
@@ -78,6 +79,20 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
         log_format: Some("json".into()),
         ..Settings::default()
     };
+    let (address, app) = serve(settings.clone()).await;
+    TestApp {
+        address,
+        settings,
+        app,
+        client: reqwest::Client::new(),
+        sqlite_file,
+        _dir: dir,
+        postgres,
+    }
+}
+
+/// Starts the real server on port 0 with these settings.
+async fn serve(settings: Settings) -> (SocketAddr, App) {
     let config = Config::from_settings(settings).expect("the test configuration is valid");
     let app = App::build(config).await.expect("the app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
@@ -90,14 +105,7 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
             .await
             .expect("the server runs");
     });
-    TestApp {
-        address,
-        app,
-        client: reqwest::Client::new(),
-        sqlite_file,
-        _dir: dir,
-        postgres,
-    }
+    (address, app)
 }
 
 /// Starts a server with the clock inside the refund application window.
@@ -106,6 +114,16 @@ pub async fn spawn_app() -> TestApp {
 }
 
 impl TestApp {
+    /// A second server on the same database, cache and keys with its clock at `clock`:
+    /// the same service, later (or on another replica).
+    pub async fn sibling_at(&self, clock: &str) -> (SocketAddr, App) {
+        let settings = Settings {
+            clock: Some(clock.into()),
+            ..self.settings.clone()
+        };
+        serve(settings).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.address)
     }

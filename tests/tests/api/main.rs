@@ -10,6 +10,7 @@ mod fee_waiver;
 mod health;
 mod helpers;
 mod import;
+mod partners;
 mod personal_data;
 mod refunds;
 mod schema;

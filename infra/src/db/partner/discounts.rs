@@ -1,0 +1,223 @@
+//! Codes, usage counters and redemptions over sea-orm. Codes are stored as keyed
+//! hashes; what the till reads (a code's state, a line's usage) is cached and
+//! invalidated by every redemption and cancellation.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+};
+use serde::{Deserialize, Serialize};
+
+use benefits_domain::customer::{CustomerId, LineId};
+use benefits_domain::error::Unexpected;
+use benefits_domain::partner::ports::{CancelError, RedeemCommand, RedeemError, RedemptionReplay};
+use benefits_domain::partner::{CodeView, DiscountRepository, Redemption, Usage};
+
+use super::cached::read_through;
+use super::till;
+use crate::cache::Cache;
+use crate::crypto::LookupHasher;
+use crate::db::entities::{discount_codes, offer_usage, redemptions};
+use crate::db::unexpected;
+
+/// Lookup-hash domains.
+const CODE_DOMAIN: &str = "discount-code";
+const FINGERPRINT_DOMAIN: &str = "redemption";
+/// How long an unknown code is remembered as unknown (guessing storms stay off the
+/// database; a real code is never unknown, since issuing it clears this).
+const UNKNOWN_CODE_TTL: Duration = Duration::from_secs(5);
+/// How long a line's usage may be served from the cache (writes invalidate it).
+const USAGE_TTL: Duration = Duration::from_mins(1);
+
+/// The discount repository over sea-orm.
+#[derive(Clone)]
+pub struct SeaDiscountRepository {
+    pub(super) db: DatabaseConnection,
+    pub(super) cache: Cache,
+    hasher: LookupHasher,
+}
+
+/// A code's state as cached.
+#[derive(Serialize, Deserialize)]
+struct CachedCode {
+    line_id: String,
+    customer_id: String,
+    expires_at: DateTime<Utc>,
+    used: bool,
+}
+
+/// The periods a usage counter counts: the KST day, the month, the whole program.
+pub(super) fn periods(day: NaiveDate) -> [String; 3] {
+    [
+        format!("D{day}"),
+        format!("M{}", day.format("%Y-%m")),
+        "P".to_owned(),
+    ]
+}
+
+pub(super) fn usage_key(line: &str, offer: &str, day: NaiveDate) -> String {
+    format!("usage:{line}:{offer}:{day}")
+}
+
+pub(super) fn code_key(hash: &[u8]) -> String {
+    format!("code:{}", URL_SAFE_NO_PAD.encode(hash))
+}
+
+impl SeaDiscountRepository {
+    pub fn new(db: DatabaseConnection, cache: Cache, hasher: LookupHasher) -> Self {
+        Self { db, cache, hasher }
+    }
+
+    pub(super) fn code_hash(&self, code: &str) -> Vec<u8> {
+        self.hasher.hash(CODE_DOMAIN, code)
+    }
+
+    pub(super) fn fingerprint(&self, fingerprint: &str) -> Vec<u8> {
+        self.hasher.hash(FINGERPRINT_DOMAIN, fingerprint)
+    }
+}
+
+#[async_trait]
+impl DiscountRepository for SeaDiscountRepository {
+    async fn save_code(
+        &self,
+        code: &str,
+        line: &LineId,
+        customer: &CustomerId,
+        issued_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), Unexpected> {
+        let hash = self.code_hash(code);
+        discount_codes::Entity::insert(discount_codes::ActiveModel {
+            code_hash: Set(hash.clone()),
+            line_id: Set(line.0.clone()),
+            customer_id: Set(customer.0.clone()),
+            issued_at: Set(issued_at),
+            expires_at: Set(expires_at),
+            used_at: Set(None),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        self.cache.invalidate(&code_key(&hash)).await;
+        Ok(())
+    }
+
+    async fn code(&self, code: &str) -> Result<Option<CodeView>, Unexpected> {
+        let hash = self.code_hash(code);
+        let key = code_key(&hash);
+        if let Some(bytes) = self.cache.get(&key).await
+            && let Ok(cached) = serde_json::from_slice::<Option<CachedCode>>(&bytes)
+        {
+            return Ok(cached.map(into_view));
+        }
+        let row = discount_codes::Entity::find_by_id(hash)
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        let cached = row.map(|row| CachedCode {
+            line_id: row.line_id,
+            customer_id: row.customer_id,
+            expires_at: row.expires_at,
+            used: row.used_at.is_some(),
+        });
+        let ttl = cached.as_ref().map_or(UNKNOWN_CODE_TTL, |code| {
+            (code.expires_at - Utc::now())
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .clamp(Duration::from_secs(1), Duration::from_mins(10))
+        });
+        if let Ok(bytes) = serde_json::to_vec(&cached) {
+            self.cache.put(&key, bytes, ttl).await;
+        }
+        Ok(cached.map(into_view))
+    }
+
+    async fn usage(
+        &self,
+        line: &LineId,
+        offer: &str,
+        today: NaiveDate,
+    ) -> Result<Usage, Unexpected> {
+        let [day, month, program] = periods(today);
+        let counts: (i64, i64, i64) = read_through(
+            &self.cache,
+            &usage_key(&line.0, offer, today),
+            USAGE_TTL,
+            async {
+                let rows = offer_usage::Entity::find()
+                    .filter(offer_usage::Column::LineId.eq(&line.0))
+                    .filter(offer_usage::Column::OfferId.eq(offer))
+                    .filter(offer_usage::Column::Period.is_in([
+                        day.clone(),
+                        month.clone(),
+                        program.clone(),
+                    ]))
+                    .all(&self.db)
+                    .await
+                    .map_err(unexpected)?;
+                let used = |period: &str| {
+                    rows.iter()
+                        .find(|row| row.period == period)
+                        .map_or(0, |row| row.used)
+                };
+                Ok((used(&day), used(&month), used(&program)))
+            },
+        )
+        .await?;
+        Ok(Usage {
+            day: counts.0,
+            month: counts.1,
+            program: counts.2,
+        })
+    }
+
+    async fn replay(
+        &self,
+        store_id: &str,
+        key: &str,
+        fingerprint: &str,
+    ) -> Result<Option<RedemptionReplay>, Unexpected> {
+        let row = redemptions::Entity::find()
+            .filter(redemptions::Column::IdempotencyKey.eq(key))
+            .filter(redemptions::Column::StoreId.eq(store_id))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        row.map(|row| {
+            if row.fingerprint == self.fingerprint(fingerprint) {
+                till::redemption(row).map(RedemptionReplay::Same)
+            } else {
+                Ok(RedemptionReplay::Different)
+            }
+        })
+        .transpose()
+    }
+
+    async fn redeem(&self, command: &RedeemCommand) -> Result<Redemption, RedeemError> {
+        till::redeem(self, command).await
+    }
+
+    async fn cancel(
+        &self,
+        id: &str,
+        store_id: &str,
+        today: NaiveDate,
+    ) -> Result<Redemption, CancelError> {
+        till::cancel(self, id, store_id, today).await
+    }
+}
+
+fn into_view(code: CachedCode) -> CodeView {
+    CodeView {
+        line_id: LineId(code.line_id),
+        customer_id: CustomerId(code.customer_id),
+        expires_at: code.expires_at,
+        used: code.used,
+    }
+}

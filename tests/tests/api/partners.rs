@@ -1,0 +1,438 @@
+//! Partner discounts at the till, through the API: codes, verify, redeem under
+//! concurrency, idempotent retries, limits and cancellation.
+
+use benefits_domain::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code, spawn_app_at};
+
+const LUNCH: &str = "2026-02-10T12:00:00+09:00";
+
+const UPSERT: &str = "mutation($input: PartnerInput!) { upsertPartner(input: $input) { id category offers { id externalId } stores { externalId } } }";
+const ISSUE: &str = "mutation($line: ID!) { issueDiscountCode(lineId: $line) { code expiresAt } }";
+const VERIFY: &str = "query($code: String!, $offer: ID!, $amount: Int!) { verifyDiscount(code: $code, offerId: $offer, purchaseAmount: $amount) { eligible reason discountAmount } }";
+const REDEEM: &str = "mutation($input: RedeemDiscountInput!) { redeemDiscount(input: $input) { id discountAmount status } }";
+const CANCEL: &str = "mutation($id: ID!) { cancelRedemption(id: $id) { id status } }";
+
+/// The demo customers and one coffee partner with two stores and three offers.
+struct Till {
+    app: TestApp,
+    percent: String,
+    limited: String,
+    daily: String,
+    line: String,
+}
+
+async fn till() -> Till {
+    let app = spawn_app_at(LUNCH).await;
+    app.import(benefits_api::commands::seed::DEMO_CUSTOMERS)
+        .await;
+    let partner = json!({ "input": {
+        "externalId": "P-COFFEE", "name": "Bean There", "category": "COFFEE",
+        "stores": [{ "externalId": "S-1", "name": "Gangnam" }, { "externalId": "S-2", "name": "Mapo" }],
+        "offers": [
+            { "externalId": "O-10", "title": "10% off", "percentOff": 10, "maxDiscount": 3000, "minPurchase": 3000 },
+            { "externalId": "O-LIM", "title": "1,000 off, five times", "amountOff": 1000, "minPurchase": 0, "perProgram": 5 },
+            { "externalId": "O-DAY", "title": "500 off daily", "amountOff": 500, "minPurchase": 0, "perDay": 1 },
+        ],
+    }});
+    let body = app.graphql(Role::Admin, "admin-1", UPSERT, partner).await;
+    let offers = body["data"]["upsertPartner"]["offers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .clone();
+    let offer = |external: &str| {
+        offers.iter().find(|o| o["externalId"] == external).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let lines = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "{ me { lines { id externalId } } }",
+            json!({}),
+        )
+        .await;
+    let line = lines["data"]["me"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["externalId"] == "L-1006-1")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Till {
+        percent: offer("O-10"),
+        limited: offer("O-LIM"),
+        daily: offer("O-DAY"),
+        line,
+        app,
+    }
+}
+
+impl Till {
+    async fn code(&self) -> String {
+        let body = self
+            .app
+            .graphql(
+                Role::Customer,
+                "C-1006",
+                ISSUE,
+                json!({ "line": self.line }),
+            )
+            .await;
+        body["data"]["issueDiscountCode"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{body}"))
+            .to_owned()
+    }
+
+    async fn verify(&self, store: &str, code: &str, offer: &str, amount: i64) -> Value {
+        let body = self
+            .app
+            .graphql(
+                Role::PartnerStore,
+                store,
+                VERIFY,
+                json!({ "code": code, "offer": offer, "amount": amount }),
+            )
+            .await;
+        body["data"]["verifyDiscount"].clone()
+    }
+
+    async fn redeem(&self, store: &str, code: &str, offer: &str, amount: i64, key: &str) -> Value {
+        let input = json!({ "input": { "code": code, "offerId": offer, "purchaseAmount": amount, "idempotencyKey": key } });
+        self.app
+            .graphql(Role::PartnerStore, store, REDEEM, input)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_verified_code_quotes_the_discount_and_redeeming_it_gives_the_same() {
+    let till = till().await;
+    let code = till.code().await;
+    assert_eq!(code.len(), 16);
+    let quote = till.verify("S-1", &code, &till.percent, 45_000).await;
+    assert_eq!(
+        quote,
+        json!({ "eligible": true, "reason": null, "discountAmount": 3000 }),
+        "capped at 3,000"
+    );
+    let redeemed = till.redeem("S-1", &code, &till.percent, 12_345, "k1").await;
+    assert_eq!(
+        redeemed["data"]["redeemDiscount"]["discountAmount"], 1234,
+        "{redeemed}"
+    );
+    assert_eq!(redeemed["data"]["redeemDiscount"]["status"], "REDEEMED");
+}
+
+#[tokio::test]
+async fn a_refused_quote_is_an_answer_not_an_error() {
+    let till = till().await;
+    let code = till.code().await;
+    let unknown = till
+        .verify("S-1", "0000000000000000", &till.percent, 5_000)
+        .await;
+    assert_eq!(
+        unknown,
+        json!({ "eligible": false, "reason": "CODE_INVALID", "discountAmount": 0 })
+    );
+    let below = till.verify("S-1", &code, &till.percent, 2_999).await;
+    assert_eq!(below["reason"], "BELOW_MINIMUM");
+    let below_redeem = till.redeem("S-1", &code, &till.percent, 2_999, "k").await;
+    assert_eq!(
+        error_code(&below_redeem),
+        Some("BELOW_MINIMUM"),
+        "and the code is not consumed"
+    );
+    assert_eq!(
+        till.verify("S-1", &code, &till.percent, 3_000).await["eligible"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn verify_after_a_redemption_shows_the_code_used() {
+    let till = till().await;
+    let code = till.code().await;
+    assert_eq!(
+        till.verify("S-1", &code, &till.percent, 5_000).await["eligible"],
+        true
+    );
+    till.redeem("S-1", &code, &till.percent, 5_000, "k").await;
+    let after = till.verify("S-1", &code, &till.percent, 5_000).await;
+    assert_eq!(
+        after,
+        json!({ "eligible": false, "reason": "CODE_USED", "discountAmount": 0 })
+    );
+    let again = till
+        .redeem("S-2", &code, &till.percent, 5_000, "other")
+        .await;
+    assert_eq!(error_code(&again), Some("CODE_USED"));
+}
+
+#[tokio::test]
+async fn a_code_expires_after_five_minutes() {
+    let till = till().await;
+    let code = till.code().await;
+    let (address, _) = till.app.sibling_at("2026-02-10T12:05:00+09:00").await;
+    let token = till.app.token(Role::PartnerStore, "S-1");
+    let later: Value = till
+        .app
+        .client
+        .post(format!("http://{address}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": VERIFY, "variables": { "code": code, "offer": till.percent, "amount": 5000 } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        later["data"]["verifyDiscount"]["reason"], "CODE_EXPIRED",
+        "{later}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_parallel_redemptions_of_one_code_succeed_once() {
+    let till = till().await;
+    let code = till.code().await;
+    let token = till.app.token(Role::PartnerStore, "S-1");
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let input = json!({ "input": { "code": code, "offerId": till.percent, "purchaseAmount": 5000, "idempotencyKey": format!("k{i}") } });
+        let request = till
+            .app
+            .client
+            .post(till.app.url("/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": REDEEM, "variables": input }));
+        calls.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
+    }
+    let results = calls.join_all().await;
+    let redeemed = results
+        .iter()
+        .filter(|r| r["data"]["redeemDiscount"]["id"].is_string())
+        .count();
+    let used = results
+        .iter()
+        .filter(|r| error_code(r) == Some("CODE_USED"))
+        .count();
+    assert_eq!((redeemed, used), (1, 19), "{results:?}");
+}
+
+#[tokio::test]
+async fn twenty_codes_against_a_limit_of_five_redeem_exactly_five_times() {
+    let till = till().await;
+    let mut codes = Vec::new();
+    for _ in 0..20 {
+        codes.push(till.code().await);
+    }
+    let token = till.app.token(Role::PartnerStore, "S-1");
+    let mut calls = tokio::task::JoinSet::new();
+    for (i, code) in codes.iter().enumerate() {
+        let input = json!({ "input": { "code": code, "offerId": till.limited, "purchaseAmount": 5000, "idempotencyKey": format!("k{i}") } });
+        let request = till
+            .app
+            .client
+            .post(till.app.url("/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": REDEEM, "variables": input }));
+        calls.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
+    }
+    let results = calls.join_all().await;
+    let redeemed = results
+        .iter()
+        .filter(|r| r["data"]["redeemDiscount"]["id"].is_string())
+        .count();
+    let refused = results
+        .iter()
+        .filter(|r| error_code(r) == Some("LIMIT_REACHED"))
+        .count();
+    assert_eq!((redeemed, refused), (5, 15), "{results:?}");
+    let quote = till
+        .verify("S-1", &till.code().await, &till.limited, 5_000)
+        .await;
+    assert_eq!(quote["reason"], "LIMIT_REACHED");
+}
+
+#[tokio::test]
+async fn a_retried_redemption_with_the_same_key_returns_the_same_redemption() {
+    let till = till().await;
+    let code = till.code().await;
+    let first = till
+        .redeem("S-1", &code, &till.percent, 5_000, "pos-42")
+        .await;
+    let retry = till
+        .redeem("S-1", &code, &till.percent, 5_000, "pos-42")
+        .await;
+    assert_eq!(first["data"], retry["data"], "{retry}");
+    let changed = till
+        .redeem("S-1", &code, &till.percent, 6_000, "pos-42")
+        .await;
+    assert_eq!(
+        error_code(&changed),
+        Some("IDEMPOTENCY_CONFLICT"),
+        "{changed}"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_redemption_gives_its_usage_back() {
+    let till = till().await;
+    let first = till
+        .redeem("S-1", &till.code().await, &till.daily, 5_000, "a")
+        .await;
+    let id = first["data"]["redeemDiscount"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let second = till
+        .redeem("S-1", &till.code().await, &till.daily, 5_000, "b")
+        .await;
+    assert_eq!(error_code(&second), Some("LIMIT_REACHED"), "one a day");
+
+    let cancelled = till
+        .app
+        .graphql(Role::PartnerStore, "S-1", CANCEL, json!({ "id": id }))
+        .await;
+    assert_eq!(
+        cancelled["data"]["cancelRedemption"]["status"], "CANCELLED",
+        "{cancelled}"
+    );
+    let third = till
+        .redeem("S-1", &till.code().await, &till.daily, 5_000, "c")
+        .await;
+    assert_eq!(
+        third["data"]["redeemDiscount"]["status"], "REDEEMED",
+        "{third}"
+    );
+}
+
+#[tokio::test]
+async fn another_stores_redemption_is_not_found() {
+    let till = till().await;
+    let first = till
+        .redeem("S-1", &till.code().await, &till.percent, 5_000, "a")
+        .await;
+    let id = first["data"]["redeemDiscount"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let body = till
+        .app
+        .graphql(Role::PartnerStore, "S-2", CANCEL, json!({ "id": id }))
+        .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"));
+    let missing = till
+        .app
+        .graphql(
+            Role::PartnerStore,
+            "S-1",
+            CANCEL,
+            json!({ "id": "no-such-id" }),
+        )
+        .await;
+    assert_eq!(error_code(&missing), Some("NOT_FOUND"));
+}
+
+#[tokio::test]
+async fn a_code_is_issued_only_for_the_callers_own_eligible_line() {
+    let till = till().await;
+    let other = till
+        .app
+        .graphql(
+            Role::Customer,
+            "C-1001",
+            ISSUE,
+            json!({ "line": till.line }),
+        )
+        .await;
+    assert_eq!(error_code(&other), Some("NOT_FOUND"));
+    let lines = till
+        .app
+        .graphql(
+            Role::Customer,
+            "C-1003",
+            "{ me { lines { id externalId } } }",
+            json!({}),
+        )
+        .await;
+    let iot = lines["data"]["me"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["externalId"] == "L-1003-1")
+        .unwrap()["id"]
+        .clone();
+    let refused = till
+        .app
+        .graphql(Role::Customer, "C-1003", ISSUE, json!({ "line": iot }))
+        .await;
+    assert_eq!(error_code(&refused), Some("NOT_ELIGIBLE"), "{refused}");
+}
+
+#[tokio::test]
+async fn codes_are_issued_only_in_the_discount_period() {
+    let app = spawn_app_at("2026-01-31T12:00:00+09:00").await;
+    app.import(benefits_api::commands::seed::DEMO_CUSTOMERS)
+        .await;
+    let lines = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "{ me { lines { id } } }",
+            json!({}),
+        )
+        .await;
+    let line = lines["data"]["me"]["lines"][0]["id"].clone();
+    let body = app
+        .graphql(Role::Customer, "C-1006", ISSUE, json!({ "line": line }))
+        .await;
+    assert_eq!(error_code(&body), Some("WINDOW_CLOSED"));
+}
+
+#[tokio::test]
+async fn only_admins_change_the_catalog_and_only_stores_verify() {
+    let till = till().await;
+    let body = till
+        .app
+        .graphql(
+            Role::Agent,
+            "agent-1",
+            UPSERT,
+            json!({ "input": {
+        "externalId": "P-X", "name": "X", "category": "BAKERY", "stores": [], "offers": [] } }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("FORBIDDEN"));
+    let verify = till
+        .app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            VERIFY,
+            json!({ "code": "1", "offer": till.percent, "amount": 1 }),
+        )
+        .await;
+    assert_eq!(error_code(&verify), Some("FORBIDDEN"));
+    let partners = till
+        .app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "{ partners { externalId category offers { title } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        partners["data"]["partners"][0]["category"], "COFFEE",
+        "{partners}"
+    );
+}
