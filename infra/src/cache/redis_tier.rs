@@ -4,9 +4,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::StreamExt as _;
 use redis::AsyncCommands as _;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::RwLock;
+use tokio::sync::{RwLock, mpsc};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
@@ -16,6 +17,7 @@ const RECONNECT_EVERY: Duration = Duration::from_secs(2);
 /// background task keeps trying and the tier reports misses meanwhile.
 #[derive(Clone)]
 pub struct RedisTier {
+    client: redis::Client,
     connection: Arc<RwLock<Option<ConnectionManager>>>,
     prefix: String,
 }
@@ -25,6 +27,7 @@ impl RedisTier {
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let tier = Self {
+            client: client.clone(),
             connection: Arc::new(RwLock::new(None)),
             prefix: prefix.to_owned(),
         };
@@ -80,6 +83,46 @@ impl RedisTier {
     pub async fn delete(&self, key: &str) -> redis::RedisResult<()> {
         let mut manager = self.manager().await.ok_or_else(not_connected)?;
         manager.del(self.key(key)).await
+    }
+
+    fn invalidation_channel(&self) -> String {
+        format!("{}invalidate", self.prefix)
+    }
+
+    /// Tells every replica to drop `key` from its in-process tier.
+    pub async fn publish_invalidation(&self, key: &str) -> redis::RedisResult<()> {
+        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        manager.publish(self.invalidation_channel(), key).await
+    }
+
+    /// The keys other replicas (and this one) invalidate, as they are published. A
+    /// background task keeps the subscription up across Redis outages.
+    pub fn invalidations(&self) -> mpsc::Receiver<String> {
+        let (sender, receiver) = mpsc::channel(1_024);
+        let client = self.client.clone();
+        let channel = self.invalidation_channel();
+        tokio::spawn(async move {
+            while !sender.is_closed() {
+                match client.get_async_pubsub().await {
+                    Ok(mut pubsub) => {
+                        if pubsub.subscribe(&channel).await.is_ok() {
+                            let mut messages = pubsub.on_message();
+                            while let Some(message) = messages.next().await {
+                                let Ok(key) = message.get_payload::<String>() else {
+                                    continue;
+                                };
+                                if sender.send(key).await.is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    Err(error) => tracing::debug!(%error, "cannot subscribe to invalidations yet"),
+                }
+                tokio::time::sleep(RECONNECT_EVERY).await;
+            }
+        });
+        receiver
     }
 
     /// Whether Redis answers a PING.

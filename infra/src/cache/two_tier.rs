@@ -24,52 +24,64 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// `local_ttl` bounds how stale the in-process tier may be on another replica.
+    /// `local_ttl` bounds how stale the in-process tier may be when an invalidation
+    /// from another replica is lost (Redis down). With Redis, every replica drops the
+    /// keys any replica invalidates, as they are published.
     pub fn new(remote: Option<RedisTier>, local_capacity: u64, local_ttl: Duration) -> Self {
-        let local = moka::future::Cache::builder()
+        let local: moka::future::Cache<String, Arc<Vec<u8>>> = moka::future::Cache::builder()
             .max_capacity(local_capacity)
             .time_to_live(local_ttl)
             .build();
+        if let Some(remote) = &remote {
+            let mut invalidations = remote.invalidations();
+            let local = local.clone();
+            tokio::spawn(async move {
+                while let Some(key) = invalidations.recv().await {
+                    local.invalidate(&key).await;
+                }
+            });
+        }
         Self { local, remote }
     }
 
-    /// The cached value, from the nearest tier that has it.
-    pub async fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
-        if let Some(value) = self.local.get(key).await {
-            return Some(value);
-        }
-        let remote = self.remote.as_ref()?;
-        match remote.get(key).await {
-            Ok(Some(bytes)) => {
-                let value = Arc::new(bytes);
-                self.local.insert(key.to_owned(), value.clone()).await;
-                Some(value)
-            }
-            Ok(None) => None,
-            Err(error) => {
-                tracing::debug!(%error, "cache read failed; treating as a miss");
-                None
-            }
-        }
+    /// The value under `key` from the nearest tier, or else from `load` (which returns
+    /// the value and how long the shared tier may keep it). Concurrent misses of one key
+    /// in this process share one load (single flight).
+    pub async fn get_or_load<F, E>(&self, key: &str, load: F) -> Result<Arc<Vec<u8>>, Arc<E>>
+    where
+        F: Future<Output = Result<(Vec<u8>, Duration), E>>,
+        E: Send + Sync + 'static,
+    {
+        self.local
+            .try_get_with(key.to_owned(), async {
+                if let Some(remote) = &self.remote {
+                    match remote.get(key).await {
+                        Ok(Some(bytes)) => return Ok(Arc::new(bytes)),
+                        Ok(None) => {}
+                        Err(error) => tracing::debug!(%error, "cache read failed; loading"),
+                    }
+                }
+                let (bytes, ttl) = load.await?;
+                if let Some(remote) = &self.remote
+                    && let Err(error) = remote.set(key, &bytes, ttl).await
+                {
+                    tracing::debug!(%error, "cache write failed");
+                }
+                Ok(Arc::new(bytes))
+            })
+            .await
     }
 
-    /// Stores a value in both tiers.
-    pub async fn put(&self, key: &str, value: Vec<u8>, ttl: Duration) {
-        if let Some(remote) = &self.remote
-            && let Err(error) = remote.set(key, &value, ttl).await
-        {
-            tracing::debug!(%error, "cache write failed");
-        }
-        self.local.insert(key.to_owned(), Arc::new(value)).await;
-    }
-
-    /// Removes a value from both tiers.
+    /// Removes a value from both tiers, and from every replica's in-process tier.
     pub async fn invalidate(&self, key: &str) {
         self.local.invalidate(key).await;
-        if let Some(remote) = &self.remote
-            && let Err(error) = remote.delete(key).await
-        {
-            tracing::warn!(%error, "cache invalidation failed");
+        if let Some(remote) = &self.remote {
+            if let Err(error) = remote.delete(key).await {
+                tracing::warn!(%error, "cache invalidation failed");
+            }
+            if let Err(error) = remote.publish_invalidation(key).await {
+                tracing::warn!(%error, "cache invalidation was not published");
+            }
         }
     }
 

@@ -52,6 +52,14 @@ async fn create_postgres_database(base_url: &str) -> (String, String) {
 
 /// Starts a server with the clock at `clock` (RFC 3339).
 pub async fn spawn_app_at(clock: &str) -> TestApp {
+    let redis_url = std::env::var("BENEFITS_TEST_REDIS_URL")
+        .ok()
+        .filter(|url| !url.is_empty());
+    spawn_app_with_redis(clock, redis_url).await
+}
+
+/// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
+pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (database_url, sqlite_file, postgres) = match std::env::var("BENEFITS_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
@@ -63,9 +71,6 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
             (format!("sqlite://{}", file.display()), Some(file), None)
         }
     };
-    let redis_url = std::env::var("BENEFITS_TEST_REDIS_URL")
-        .ok()
-        .filter(|url| !url.is_empty());
     let settings = Settings {
         database_url: Some(database_url),
         redis_url,
@@ -147,6 +152,27 @@ impl TestApp {
         }
         let response = request.send().await.expect("the server answers");
         response.json().await.expect("a JSON body")
+    }
+
+    /// Posts a GraphQL request as `role`/`subject` to another server (a sibling).
+    pub async fn graphql_at(
+        &self,
+        address: SocketAddr,
+        role: Role,
+        subject: &str,
+        query: &str,
+        variables: Value,
+    ) -> Value {
+        self.client
+            .post(format!("http://{address}/graphql"))
+            .bearer_auth(self.token(role, subject))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("the sibling answers")
+            .json()
+            .await
+            .expect("a JSON body")
     }
 
     /// Posts a GraphQL request as `role`/`subject`.

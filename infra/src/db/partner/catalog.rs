@@ -310,33 +310,33 @@ impl CatalogRepository for SeaCatalogRepository {
     }
 
     async fn offer(&self, id: &str) -> Result<Option<Offer>, Unexpected> {
-        let cached: Option<CachedOffer> =
-            read_through(&self.cache, &offer_key(id), CATALOG_TTL, async {
-                let row = offers::Entity::find_by_id(id.to_owned())
-                    .filter(offers::Column::Active.eq(true))
-                    .one(&self.db)
-                    .await
-                    .map_err(unexpected)?;
-                Ok(row.map(CachedOffer::from))
-            })
-            .await?;
+        let cached: Option<CachedOffer> = read_through(&self.cache, &offer_key(id), || async {
+            let row = offers::Entity::find_by_id(id.to_owned())
+                .filter(offers::Column::Active.eq(true))
+                .one(&self.db)
+                .await
+                .map_err(unexpected)?;
+            Ok((row.map(CachedOffer::from), CATALOG_TTL))
+        })
+        .await?;
         Ok(cached.map(Offer::from))
     }
 
     async fn store(&self, external_id: &str) -> Result<Option<Store>, Unexpected> {
         let cached: Option<CachedStore> =
-            read_through(&self.cache, &store_key(external_id), CATALOG_TTL, async {
+            read_through(&self.cache, &store_key(external_id), || async {
                 let row = stores::Entity::find()
                     .filter(stores::Column::ExternalId.eq(external_id))
                     .one(&self.db)
                     .await
                     .map_err(unexpected)?;
-                Ok(row.map(|row| CachedStore {
+                let store = row.map(|row| CachedStore {
                     id: row.id,
                     partner_id: row.partner_id,
                     external_id: row.external_id,
                     name: row.name,
-                }))
+                });
+                Ok((store, CATALOG_TTL))
             })
             .await?;
         Ok(cached.map(|row| Store {

@@ -31,6 +31,9 @@ const FINGERPRINT_DOMAIN: &str = "redemption";
 /// How long an unknown code is remembered as unknown (guessing storms stay off the
 /// database; a real code is never unknown, since issuing it clears this).
 const UNKNOWN_CODE_TTL: Duration = Duration::from_secs(5);
+/// How long a code's state is cached: longer than a code lives (its expiry is judged
+/// against the service's clock; redemptions invalidate the entry).
+const KNOWN_CODE_TTL: Duration = Duration::from_mins(10);
 /// How long a line's usage may be served from the cache (writes invalidate it).
 const USAGE_TTL: Duration = Duration::from_mins(1);
 
@@ -110,31 +113,25 @@ impl DiscountRepository for SeaDiscountRepository {
 
     async fn code(&self, code: &str) -> Result<Option<CodeView>, Unexpected> {
         let hash = self.code_hash(code);
-        let key = code_key(&hash);
-        if let Some(bytes) = self.cache.get(&key).await
-            && let Ok(cached) = serde_json::from_slice::<Option<CachedCode>>(&bytes)
-        {
-            return Ok(cached.map(into_view));
-        }
-        let row = discount_codes::Entity::find_by_id(hash)
-            .one(&self.db)
-            .await
-            .map_err(unexpected)?;
-        let cached = row.map(|row| CachedCode {
-            line_id: row.line_id,
-            customer_id: row.customer_id,
-            expires_at: row.expires_at,
-            used: row.used_at.is_some(),
-        });
-        let ttl = cached.as_ref().map_or(UNKNOWN_CODE_TTL, |code| {
-            (code.expires_at - Utc::now())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-                .clamp(Duration::from_secs(1), Duration::from_mins(10))
-        });
-        if let Ok(bytes) = serde_json::to_vec(&cached) {
-            self.cache.put(&key, bytes, ttl).await;
-        }
+        let cached: Option<CachedCode> = read_through(&self.cache, &code_key(&hash), || async {
+            let row = discount_codes::Entity::find_by_id(hash.clone())
+                .one(&self.db)
+                .await
+                .map_err(unexpected)?;
+            let cached = row.map(|row| CachedCode {
+                line_id: row.line_id,
+                customer_id: row.customer_id,
+                expires_at: row.expires_at,
+                used: row.used_at.is_some(),
+            });
+            let ttl = if cached.is_some() {
+                KNOWN_CODE_TTL
+            } else {
+                UNKNOWN_CODE_TTL
+            };
+            Ok((cached, ttl))
+        })
+        .await?;
         Ok(cached.map(into_view))
     }
 
@@ -145,11 +142,8 @@ impl DiscountRepository for SeaDiscountRepository {
         today: NaiveDate,
     ) -> Result<Usage, Unexpected> {
         let [day, month, program] = periods(today);
-        let counts: (i64, i64, i64) = read_through(
-            &self.cache,
-            &usage_key(&line.0, offer, today),
-            USAGE_TTL,
-            async {
+        let counts: (i64, i64, i64) =
+            read_through(&self.cache, &usage_key(&line.0, offer, today), || async {
                 let rows = offer_usage::Entity::find()
                     .filter(offer_usage::Column::LineId.eq(&line.0))
                     .filter(offer_usage::Column::OfferId.eq(offer))
@@ -166,10 +160,9 @@ impl DiscountRepository for SeaDiscountRepository {
                         .find(|row| row.period == period)
                         .map_or(0, |row| row.used)
                 };
-                Ok((used(&day), used(&month), used(&program)))
-            },
-        )
-        .await?;
+                Ok(((used(&day), used(&month), used(&program)), USAGE_TTL))
+            })
+            .await?;
         Ok(Usage {
             day: counts.0,
             month: counts.1,
