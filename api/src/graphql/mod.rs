@@ -25,6 +25,7 @@ pub struct Query(
     customer::CustomerQuery,
     refund::RefundQuery,
     partner::PartnerQuery,
+    partner::PartnerReports,
     audit::AuditQuery,
 );
 

@@ -205,6 +205,26 @@ pub struct PartnerInput {
     pub offers: Vec<OfferInput>,
 }
 
+/// A page of a store's redemptions, newest first.
+#[derive(SimpleObject)]
+pub struct RedemptionPage {
+    pub items: Vec<Redemption>,
+    /// Pass as `after` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// One partner's standing redemptions on a day.
+#[derive(SimpleObject)]
+pub struct PartnerSettlement {
+    pub partner: Partner,
+    pub count: i64,
+    /// KRW of discounts granted.
+    pub total_discount: i64,
+}
+
+/// The most redemptions one page holds.
+const MAX_PAGE: i32 = 100;
+
 /// `redeemDiscount`'s input.
 #[derive(InputObject)]
 pub struct RedeemDiscountInput {
@@ -325,6 +345,65 @@ impl PartnerQuery {
         })
     }
 }
+
+#[Object]
+impl PartnerReports {
+    /// The calling store's own redemptions, newest first (`first` at most 100).
+    #[graphql(guard = "RoleGuard::new(&[Role::PartnerStore])")]
+    async fn store_redemptions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+        after: Option<ID>,
+    ) -> async_graphql::Result<RedemptionPage> {
+        if !(1..=MAX_PAGE).contains(&first) {
+            return Err(ApiError::bad_input(format!("first must be 1 to {MAX_PAGE}")).into());
+        }
+        let (app, caller) = parts(ctx)?;
+        let limit = u64::try_from(first).unwrap_or(20);
+        let items = app
+            .discounts
+            .store_redemptions(caller, after.as_ref().map(|id| id.0.as_str()), limit)
+            .await
+            .map_err(till_error)?;
+        let next_cursor = (items.len() as u64 == limit)
+            .then(|| items.last().map(|r| r.id.clone()))
+            .flatten();
+        Ok(RedemptionPage {
+            items: items.into_iter().map(Redemption::from).collect(),
+            next_cursor,
+        })
+    }
+
+    /// Per partner, the count and sum of discounts standing on a KST day (`YYYY-MM-DD`).
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn partner_settlement(
+        &self,
+        ctx: &Context<'_>,
+        day: String,
+    ) -> async_graphql::Result<Vec<PartnerSettlement>> {
+        let day = chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d")
+            .map_err(|_| ApiError::bad_input("day must be a date like 2026-02-10"))?;
+        let (app, _) = parts(ctx)?;
+        let lines = app
+            .discounts
+            .settlement(day)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(lines
+            .into_iter()
+            .map(|(partner, count, total)| PartnerSettlement {
+                partner: partner.into(),
+                count,
+                total_discount: total,
+            })
+            .collect())
+    }
+}
+
+/// Reports for stores and admins.
+#[derive(Default)]
+pub struct PartnerReports;
 
 /// Partner mutations.
 #[derive(Default)]

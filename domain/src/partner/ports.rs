@@ -127,6 +127,18 @@ pub trait DiscountRepository: Send + Sync {
         store_id: &str,
         today: NaiveDate,
     ) -> Result<Redemption, CancelError>;
+
+    /// A store's redemptions, newest first, strictly after the `after` redemption of
+    /// the same listing.
+    async fn redemptions_of_store(
+        &self,
+        store_id: &str,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<Redemption>, Unexpected>;
+
+    /// Standing redemptions of one KST day per partner: (partner id, count, discounts).
+    async fn settlement(&self, day: NaiveDate) -> Result<Vec<(String, i64, i64)>, Unexpected>;
 }
 
 /// Makes unguessable codes.

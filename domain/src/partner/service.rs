@@ -350,6 +350,47 @@ impl DiscountService {
         }
     }
 
+    /// The calling store's redemptions, newest first, after the redemption `after`.
+    pub async fn store_redemptions(
+        &self,
+        caller: &Caller,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<Redemption>, TillError> {
+        let store_id = caller
+            .principal
+            .store_external_id()
+            .ok_or(TillError::NotFound("store"))?;
+        let store = self
+            .catalog
+            .store(store_id)
+            .await?
+            .ok_or(TillError::NotFound("store"))?;
+        Ok(self
+            .discounts
+            .redemptions_of_store(&store.id, after, limit)
+            .await?)
+    }
+
+    /// Per partner, the count and sum of the discounts standing on a KST day.
+    pub async fn settlement(
+        &self,
+        day: chrono::NaiveDate,
+    ) -> Result<Vec<(Partner, i64, i64)>, Unexpected> {
+        let partners = self.catalog.partners().await?;
+        let lines = self.discounts.settlement(day).await?;
+        Ok(partners
+            .into_iter()
+            .map(|partner| {
+                let (count, total) = lines
+                    .iter()
+                    .find(|(id, _, _)| *id == partner.id)
+                    .map_or((0, 0), |(_, count, total)| (*count, *total));
+                (partner, count, total)
+            })
+            .collect())
+    }
+
     /// Cancels the calling store's own redemption of today, restoring the usage.
     pub async fn cancel(
         &self,

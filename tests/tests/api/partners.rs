@@ -436,3 +436,65 @@ async fn only_admins_change_the_catalog_and_only_stores_verify() {
         "{partners}"
     );
 }
+
+#[tokio::test]
+async fn a_store_pages_through_its_own_redemptions_only() {
+    let till = till().await;
+    for key in ["a", "b", "c"] {
+        till.redeem("S-1", &till.code().await, &till.percent, 5_000, key)
+            .await;
+    }
+    till.redeem("S-2", &till.code().await, &till.percent, 5_000, "d")
+        .await;
+    let page = "query($after: ID) { storeRedemptions(first: 2, after: $after) { items { id discountAmount } nextCursor } }";
+    let first = till
+        .app
+        .graphql(Role::PartnerStore, "S-1", page, json!({}))
+        .await;
+    let items = first["data"]["storeRedemptions"]["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let cursor = first["data"]["storeRedemptions"]["nextCursor"].clone();
+    assert_eq!(items.len(), 2, "{first}");
+    let second = till
+        .app
+        .graphql(Role::PartnerStore, "S-1", page, json!({ "after": cursor }))
+        .await;
+    let rest = second["data"]["storeRedemptions"]["items"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(rest.len(), 1, "S-2's redemption is not S-1's: {second}");
+    assert!(!items.iter().any(|item| item["id"] == rest[0]["id"]));
+}
+
+#[tokio::test]
+async fn admins_see_a_days_settlement_per_partner() {
+    let till = till().await;
+    till.redeem("S-1", &till.code().await, &till.percent, 12_000, "a")
+        .await;
+    let cancelled = till
+        .redeem("S-2", &till.code().await, &till.percent, 30_000, "b")
+        .await;
+    let id = cancelled["data"]["redeemDiscount"]["id"].clone();
+    till.app
+        .graphql(Role::PartnerStore, "S-2", CANCEL, json!({ "id": id }))
+        .await;
+    till.redeem("S-2", &till.code().await, &till.limited, 9_000, "c")
+        .await;
+    let body = till
+        .app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ partnerSettlement(day: \"2026-02-10\") { partner { externalId } count totalDiscount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["partnerSettlement"],
+        json!([{ "partner": { "externalId": "P-COFFEE" }, "count": 2, "totalDiscount": 2_200 }]),
+        "1,200 + 1,000; the cancelled one does not count"
+    );
+}

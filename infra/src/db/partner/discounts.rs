@@ -8,21 +8,23 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _,
 };
 use serde::{Deserialize, Serialize};
 
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
 use benefits_domain::partner::ports::{CancelError, RedeemCommand, RedeemError, RedemptionReplay};
-use benefits_domain::partner::{CodeView, DiscountRepository, Redemption, Usage};
+use benefits_domain::partner::{CodeView, DiscountRepository, Redemption, RedemptionStatus, Usage};
 
 use super::cached::read_through;
 use super::till;
 use crate::cache::Cache;
 use crate::crypto::LookupHasher;
-use crate::db::entities::{discount_codes, offer_usage, redemptions};
+use crate::db::entities::{discount_codes, offer_usage, redemptions, stores};
 use crate::db::unexpected;
 
 /// Lookup-hash domains.
@@ -203,6 +205,63 @@ impl DiscountRepository for SeaDiscountRepository {
         today: NaiveDate,
     ) -> Result<Redemption, CancelError> {
         till::cancel(self, id, store_id, today).await
+    }
+
+    async fn redemptions_of_store(
+        &self,
+        store_id: &str,
+        after: Option<&str>,
+        limit: u64,
+    ) -> Result<Vec<Redemption>, Unexpected> {
+        let mut select = redemptions::Entity::find()
+            .filter(redemptions::Column::StoreId.eq(store_id))
+            .order_by_desc(redemptions::Column::RedeemedAt)
+            .order_by_desc(redemptions::Column::Id)
+            .limit(limit);
+        if let Some(after) = after {
+            let cursor = redemptions::Entity::find_by_id(after.to_owned())
+                .filter(redemptions::Column::StoreId.eq(store_id))
+                .one(&self.db)
+                .await
+                .map_err(unexpected)?
+                .ok_or_else(|| Unexpected::new("unknown cursor"))?;
+            select = select.filter(
+                Condition::any()
+                    .add(redemptions::Column::RedeemedAt.lt(cursor.redeemed_at))
+                    .add(
+                        Condition::all()
+                            .add(redemptions::Column::RedeemedAt.eq(cursor.redeemed_at))
+                            .add(redemptions::Column::Id.lt(cursor.id)),
+                    ),
+            );
+        }
+        let rows = select.all(&self.db).await.map_err(unexpected)?;
+        rows.into_iter().map(till::redemption).collect()
+    }
+
+    async fn settlement(&self, day: NaiveDate) -> Result<Vec<(String, i64, i64)>, Unexpected> {
+        redemptions::Entity::find()
+            .select_only()
+            .column(stores::Column::PartnerId)
+            .column_as(Expr::cust("COUNT(*)"), "count")
+            .column_as(
+                Expr::cust("CAST(COALESCE(SUM(discount_amount), 0) AS BIGINT)"),
+                "total",
+            )
+            .join(
+                JoinType::InnerJoin,
+                redemptions::Entity::belongs_to(stores::Entity)
+                    .from(redemptions::Column::StoreId)
+                    .to(stores::Column::Id)
+                    .into(),
+            )
+            .filter(redemptions::Column::RedeemedOn.eq(day))
+            .filter(redemptions::Column::Status.eq(RedemptionStatus::Redeemed.as_str()))
+            .group_by(stores::Column::PartnerId)
+            .into_tuple()
+            .all(&self.db)
+            .await
+            .map_err(unexpected)
     }
 }
 
