@@ -40,6 +40,7 @@ pub type BenefitsSchema = Schema<Query, Mutation, EmptySubscription>;
 const MAX_DEPTH: usize = 10;
 const MAX_COMPLEXITY: usize = 500;
 const MAX_RECURSIVE_DEPTH: usize = 16;
+const MAX_DIRECTIVES: usize = 20;
 
 /// Builds the schema; with an [`App`] it can execute, without it only print the SDL.
 pub fn build(app: Option<App>) -> BenefitsSchema {
@@ -47,7 +48,8 @@ pub fn build(app: Option<App>) -> BenefitsSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(MAX_COMPLEXITY)
-        .limit_recursive_depth(MAX_RECURSIVE_DEPTH);
+        .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
+        .limit_directives(MAX_DIRECTIVES);
     if !dev_mode {
         builder = builder.disable_introspection().disable_suggestions();
     }

@@ -1,10 +1,12 @@
-//! `POST /graphql`: verifies the bearer token before anything is parsed or executed,
-//! then runs one (never a batch of) GraphQL request as the verified caller.
+//! `POST /graphql`: `application/json` only (415 otherwise: no cross-site "simple
+//! request" can run a mutation), one request per body (a batch is refused), the bearer
+//! token verified before anything is parsed or executed, then run as the verified caller.
 
 use std::net::SocketAddr;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLResponse;
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -32,12 +34,33 @@ fn refusal(error: ApiError) -> Response {
     GraphQLResponse::from(response).into_response()
 }
 
+/// Whether the body is declared as JSON (`application/json`, any parameters).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+}
+
 pub(super) async fn execute(
     State(state): State<HttpState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    request: GraphQLRequest,
+    body: Bytes,
 ) -> Response {
+    if !is_json(&headers) {
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "POST /graphql takes application/json",
+        )
+            .into_response();
+    }
+    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
+        let error =
+            ApiError::bad_input("the body must be one GraphQL request object; batches are refused");
+        return (StatusCode::BAD_REQUEST, refusal(error)).into_response();
+    };
     let Some(token) = bearer(&headers) else {
         return refusal(ApiError::unauthenticated());
     };
@@ -52,7 +75,7 @@ pub(super) async fn execute(
         principal,
         source_address: Some(peer.ip().to_string()),
     };
-    let request = request.into_inner().data(RequestContext { caller });
+    let request = request.data(RequestContext { caller });
     GraphQLResponse::from(state.schema.execute(request).await).into_response()
 }
 

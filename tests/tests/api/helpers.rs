@@ -60,6 +60,15 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
+    spawn_configured(clock, redis_url, false).await
+}
+
+/// Starts a server in development mode (introspection and GraphiQL on).
+pub async fn spawn_dev_app() -> TestApp {
+    spawn_configured(DEFAULT_CLOCK, None, true).await
+}
+
+async fn spawn_configured(clock: &str, redis_url: Option<String>, dev_mode: bool) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let (database_url, sqlite_file, postgres) = match std::env::var("BENEFITS_TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
@@ -77,6 +86,7 @@ pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> Tes
         redis_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
         listen: Some("127.0.0.1:0".into()),
         clock: Some(clock.into()),
+        dev_mode: Some(dev_mode),
         data_keys: Some(format!("1:{}", random_key())),
         lookup_key: Some(random_key()),
         signing_key: Some(random_key()),

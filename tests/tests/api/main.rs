@@ -17,4 +17,5 @@ mod redis_server;
 mod refunds;
 mod replicas;
 mod schema;
+mod surface;
 mod tokens;
