@@ -5,6 +5,7 @@
 // Test helpers panic on what a test did not expect; that is how a test fails.
 #![allow(clippy::unwrap_used)]
 
+mod authorization;
 mod customers;
 mod fee_waiver;
 mod health;
