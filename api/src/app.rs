@@ -23,6 +23,7 @@ use benefits_infra::db::{
 use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
 
 use crate::config::{Config, KeySource};
+use crate::metrics::Metrics;
 
 /// Entries of the in-process cache tier, and how long they may live.
 const LOCAL_CACHE_CAPACITY: u64 = 100_000;
@@ -42,6 +43,7 @@ pub struct App {
     pub customers: CustomerService,
     pub refunds: RefundService,
     pub discounts: DiscountService,
+    pub metrics: Arc<Metrics>,
 }
 
 struct Keys {
@@ -185,6 +187,7 @@ impl App {
             customers,
             refunds,
             discounts,
+            metrics: Arc::default(),
         })
     }
 }

@@ -7,4 +7,5 @@ pub mod commands;
 pub mod config;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod telemetry;

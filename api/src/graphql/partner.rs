@@ -338,6 +338,9 @@ impl PartnerQuery {
             .verify(caller, &code, &offer_id.0, purchase_amount)
             .await
             .map_err(till_error)?;
+        if quote.refusal == Some(domain::QuoteRefusal::CodeInvalid) {
+            app.metrics.security_event("unknown_code", "verify");
+        }
         Ok(DiscountQuote {
             eligible: quote.refusal.is_none(),
             reason: quote.refusal.map(|refusal| refusal.as_str().to_owned()),

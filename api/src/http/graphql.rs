@@ -49,6 +49,7 @@ pub(super) async fn execute(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    state.app.metrics.request();
     if !is_json(&headers) {
         return (
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -62,12 +63,19 @@ pub(super) async fn execute(
         return (StatusCode::BAD_REQUEST, refusal(error)).into_response();
     };
     let Some(token) = bearer(&headers) else {
+        state.app.metrics.security_event("token_refused", "missing");
+        state.app.metrics.error("UNAUTHENTICATED");
         return refusal(ApiError::unauthenticated());
     };
     let principal = match state.app.tokens.verify(token) {
         Ok(principal) => principal,
         Err(rejected) => {
             tracing::warn!(reason = rejected.label(), "token refused");
+            state
+                .app
+                .metrics
+                .security_event("token_refused", rejected.label());
+            state.app.metrics.error("UNAUTHENTICATED");
             return refusal(ApiError::unauthenticated());
         }
     };
@@ -76,7 +84,20 @@ pub(super) async fn execute(
         source_address: Some(peer.ip().to_string()),
     };
     let request = request.data(RequestContext { caller });
-    GraphQLResponse::from(state.schema.execute(request).await).into_response()
+    let response = state.schema.execute(request).await;
+    for error in &response.errors {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|extensions| extensions.get("code"))
+            .and_then(|code| match code {
+                async_graphql::Value::String(code) => Some(code.as_str()),
+                _ => None,
+            })
+            .unwrap_or("GRAPHQL_VALIDATION");
+        state.app.metrics.error(code);
+    }
+    GraphQLResponse::from(response).into_response()
 }
 
 /// GraphiQL, in development mode only.

@@ -2,7 +2,8 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
 use serde_json::{Value, json};
 
 use benefits_infra::cache::CacheHealth;
@@ -13,6 +14,13 @@ use super::server::HttpState;
 /// The process is alive.
 pub(super) async fn healthz() -> &'static str {
     "ok"
+}
+
+/// Prometheus text exposition of the counters (no personal data; keep it on the
+/// internal network).
+pub(super) async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
+    let body = state.app.metrics.render(state.app.cache.stats());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 
 /// Ready when the database answers. A configured Redis that does not answer leaves the

@@ -35,6 +35,7 @@ pub fn router(app: App) -> Router {
         )
         .route("/healthz", get(super::health::healthz))
         .route("/readyz", get(super::health::readyz))
+        .route("/metrics", get(super::health::metrics))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -6,4 +6,4 @@ mod redis_tier;
 mod two_tier;
 
 pub use redis_tier::RedisTier;
-pub use two_tier::{Cache, CacheHealth};
+pub use two_tier::{Cache, CacheHealth, CacheStats};

@@ -1,6 +1,7 @@
 //! The cache callers use: in-process first, then Redis, and any failure is a miss.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::RedisTier;
@@ -16,11 +17,23 @@ pub enum CacheHealth {
     Degraded,
 }
 
+/// Counts of cache use since start, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct CacheStats {
+    /// Reads through [`Cache::get_or_load`].
+    pub lookups: AtomicU64,
+    /// Reads the in-process tier missed and Redis answered.
+    pub shared_hits: AtomicU64,
+    /// Reads that went to the database (or whatever the loader reads).
+    pub loads: AtomicU64,
+}
+
 /// A byte cache with an in-process tier and an optional shared Redis tier.
 #[derive(Clone)]
 pub struct Cache {
     local: moka::future::Cache<String, Arc<Vec<u8>>>,
     remote: Option<RedisTier>,
+    stats: Arc<CacheStats>,
 }
 
 impl Cache {
@@ -41,7 +54,11 @@ impl Cache {
                 }
             });
         }
-        Self { local, remote }
+        Self {
+            local,
+            remote,
+            stats: Arc::default(),
+        }
     }
 
     /// The value under `key` from the nearest tier, or else from `load` (which returns
@@ -52,15 +69,20 @@ impl Cache {
         F: Future<Output = Result<(Vec<u8>, Duration), E>>,
         E: Send + Sync + 'static,
     {
+        self.stats.lookups.fetch_add(1, Ordering::Relaxed);
         self.local
             .try_get_with(key.to_owned(), async {
                 if let Some(remote) = &self.remote {
                     match remote.get(key).await {
-                        Ok(Some(bytes)) => return Ok(Arc::new(bytes)),
+                        Ok(Some(bytes)) => {
+                            self.stats.shared_hits.fetch_add(1, Ordering::Relaxed);
+                            return Ok(Arc::new(bytes));
+                        }
                         Ok(None) => {}
                         Err(error) => tracing::debug!(%error, "cache read failed; loading"),
                     }
                 }
+                self.stats.loads.fetch_add(1, Ordering::Relaxed);
                 let (bytes, ttl) = load.await?;
                 if let Some(remote) = &self.remote
                     && let Err(error) = remote.set(key, &bytes, ttl).await
@@ -83,6 +105,11 @@ impl Cache {
                 tracing::warn!(%error, "cache invalidation was not published");
             }
         }
+    }
+
+    /// Counts of cache use since start.
+    pub fn stats(&self) -> &CacheStats {
+        &self.stats
     }
 
     /// Whether the shared tier answers.

@@ -25,3 +25,44 @@ async fn readyz_reports_the_database_and_the_cache() {
     assert_eq!(body["cache"], expected_cache);
     assert_eq!(body["status"], "ok");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_refusals_and_security_events() {
+    let app = spawn_app().await;
+    app.graphql(
+        benefits_domain::auth::Role::Customer,
+        "C-1",
+        "{ auditEntries { actor } }",
+        serde_json::json!({}),
+    )
+    .await;
+    app.graphql_as(
+        Some("forged.token.here"),
+        "{ __typename }",
+        serde_json::json!({}),
+    )
+    .await;
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        text.contains("benefits_graphql_requests_total 2\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("benefits_graphql_errors_total{code=\"FORBIDDEN\"} 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "benefits_security_events_total{kind=\"token_refused\",reason=\"malformed\"} 1\n"
+        ),
+        "{text}"
+    );
+}
