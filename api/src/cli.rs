@@ -59,6 +59,8 @@ pub enum Command {
     },
     /// Print the GraphQL SDL.
     Schema,
+    /// Check the audit log's hash chain (exit 1 when an entry was tampered with).
+    AuditVerify,
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -95,6 +97,7 @@ pub fn main() -> ExitCode {
                 subject,
                 ttl,
             } => commands::token::run(config, role, customer, store, subject, &ttl).await,
+            Command::AuditVerify => commands::audit::verify(config).await,
             Command::Schema => {
                 print!("{}", crate::graphql::sdl());
                 Ok(ExitCode::SUCCESS)

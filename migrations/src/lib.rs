@@ -17,6 +17,7 @@ mod m20261128_000004_default_campaign;
 mod m20261128_000005_refunds;
 mod m20261128_000006_notifications;
 mod m20261128_000008_partner_discounts;
+mod m20261128_000009_audit_chain;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_refunds::Migration),
             Box::new(m20261128_000006_notifications::Migration),
             Box::new(m20261128_000008_partner_discounts::Migration),
+            Box::new(m20261128_000009_audit_chain::Migration),
         ]
     }
 }

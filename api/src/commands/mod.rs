@@ -1,5 +1,6 @@
 //! One module per command of the `benefits` binary.
 
+pub mod audit;
 pub mod import;
 pub mod migrate;
 pub mod seed;

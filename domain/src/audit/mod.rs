@@ -3,5 +3,5 @@
 pub mod model;
 pub mod ports;
 
-pub use model::{AuditEntry, AuditQuery, RecordedAudit};
+pub use model::{AuditEntry, AuditQuery, ChainCheck, RecordedAudit};
 pub use ports::AuditLog;

@@ -62,3 +62,12 @@ pub struct AuditQuery {
     pub customer_id: Option<CustomerId>,
     pub limit: u64,
 }
+
+/// The outcome of checking the audit log's hash chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// Entries checked.
+    pub entries: u64,
+    /// The first entry whose hash or link does not match, if any.
+    pub first_broken: Option<i64>,
+}

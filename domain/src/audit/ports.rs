@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::{AuditEntry, AuditQuery, RecordedAudit};
+use super::{AuditEntry, AuditQuery, ChainCheck, RecordedAudit};
 use crate::error::Unexpected;
 
 /// The append-only audit log.
@@ -17,4 +17,7 @@ pub trait AuditLog: Send + Sync {
 
     /// Searches the log, newest first.
     async fn search(&self, query: &AuditQuery) -> Result<Vec<RecordedAudit>, Unexpected>;
+
+    /// Recomputes the hash chain from the first entry to the last.
+    async fn verify_chain(&self) -> Result<ChainCheck, Unexpected>;
 }

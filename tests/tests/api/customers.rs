@@ -169,3 +169,35 @@ async fn only_admins_may_read_the_audit_log() {
         .await;
     assert_eq!(error_code(&body), Some("FORBIDDEN"));
 }
+
+const CHAIN: &str = "{ auditChain { entries valid firstBroken } }";
+
+#[tokio::test]
+async fn the_audit_log_is_a_hash_chain_that_shows_any_change() {
+    use sea_orm::ConnectionTrait as _;
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    for agent in ["agent-1", "agent-2", "agent-3"] {
+        app.graphql(
+            Role::Agent,
+            agent,
+            BY_PHONE,
+            json!({ "phone": "010-1234-5678" }),
+        )
+        .await;
+    }
+    let intact = app.graphql(Role::Admin, "admin-1", CHAIN, json!({})).await;
+    assert_eq!(
+        intact["data"]["auditChain"],
+        json!({ "entries": 3, "valid": true, "firstBroken": null })
+    );
+
+    app.app
+        .db
+        .execute_unprepared("UPDATE audit_log SET actor = 'nobody' WHERE actor = 'agent-2'")
+        .await
+        .unwrap();
+    let tampered = app.graphql(Role::Admin, "admin-1", CHAIN, json!({})).await;
+    assert_eq!(tampered["data"]["auditChain"]["valid"], false, "{tampered}");
+    assert!(tampered["data"]["auditChain"]["firstBroken"].is_i64());
+}

@@ -1,4 +1,4 @@
-//! `audit_log`: append-only staff actions and reads.
+//! `audit_log`: append-only staff actions and reads, each chained to the one before.
 
 use sea_orm::entity::prelude::*;
 
@@ -15,6 +15,8 @@ pub struct Model {
     pub channel: Option<String>,
     pub source_address: Option<String>,
     pub detail: String,
+    pub prev_hash: Option<Vec<u8>>,
+    pub hash: Option<Vec<u8>>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

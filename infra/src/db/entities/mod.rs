@@ -1,6 +1,7 @@
 //! sea-orm entities: the tables as the adapters read and write them. They never leave
 //! this crate's `db` module; repositories convert them to and from domain types.
 
+pub mod audit_chain_head;
 pub mod audit_log;
 pub mod campaigns;
 pub mod contract_events;
