@@ -20,6 +20,7 @@ use benefits_infra::db::{
     self, Backend, DatabaseConnection, SeaAuditLog, SeaCampaignRepository, SeaCatalogRepository,
     SeaCustomerRepository, SeaDiscountRepository, SeaNotifier, SeaRefundRepository,
 };
+use benefits_infra::rate_limit::RateLimiter;
 use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
 
 use crate::config::{Config, KeySource};
@@ -44,6 +45,7 @@ pub struct App {
     pub refunds: RefundService,
     pub discounts: DiscountService,
     pub metrics: Arc<Metrics>,
+    pub rate_limiter: RateLimiter,
 }
 
 struct Keys {
@@ -135,6 +137,7 @@ impl App {
             ),
             None => None,
         };
+        let rate_limiter = RateLimiter::new(remote.clone(), crate::graphql::RATE_WINDOW);
         let cache = Cache::new(remote, LOCAL_CACHE_CAPACITY, LOCAL_CACHE_TTL);
 
         let campaigns: Arc<dyn CampaignRepository> =
@@ -188,6 +191,7 @@ impl App {
             refunds,
             discounts,
             metrics: Arc::default(),
+            rate_limiter,
         })
     }
 }

@@ -7,4 +7,5 @@ pub mod clock;
 pub mod codes;
 pub mod crypto;
 pub mod db;
+pub mod rate_limit;
 pub mod tokens;

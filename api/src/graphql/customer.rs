@@ -13,6 +13,7 @@ use super::context::parts;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
 use super::notification::Notification;
+use super::rate_limit::RateLimit;
 use super::refund::RefundApplication;
 
 /// Queries about customers.
@@ -38,7 +39,9 @@ impl CustomerQuery {
 
     /// A customer by mobile number (with or without hyphens, or in +82 form); null when
     /// unknown. Every lookup is audited.
-    #[graphql(guard = "RoleGuard::new(&[Role::Agent, Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Agent, Role::Admin]).and(RateLimit::per_minute(\"customerByPhone\", 120))"
+    )]
     async fn customer_by_phone(
         &self,
         ctx: &Context<'_>,

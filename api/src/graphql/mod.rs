@@ -10,6 +10,7 @@ mod fee_waiver;
 mod guard;
 mod notification;
 mod partner;
+mod rate_limit;
 mod refund;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
@@ -18,6 +19,7 @@ use crate::app::App;
 
 pub use context::RequestContext;
 pub use error::{ApiError, ErrorCode};
+pub use rate_limit::WINDOW as RATE_WINDOW;
 
 /// The root query: every area's queries.
 #[derive(MergedObject, Default)]

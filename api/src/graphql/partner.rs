@@ -11,6 +11,7 @@ use benefits_domain::partner::{self as domain, Discount, Limits, NewOffer, NewPa
 
 use super::context::parts;
 use super::guard::RoleGuard;
+use super::rate_limit::{RateLimit, count_unknown_code, refuse_guessing_store};
 use super::{ApiError, ErrorCode};
 
 /// The kinds of partner store.
@@ -324,7 +325,9 @@ impl PartnerQuery {
     }
 
     /// What redeeming `code` for `offerId` on a purchase would give, changing nothing.
-    #[graphql(guard = "RoleGuard::new(&[Role::PartnerStore])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::PartnerStore]).and(RateLimit::per_minute(\"verifyDiscount\", 600))"
+    )]
     async fn verify_discount(
         &self,
         ctx: &Context<'_>,
@@ -333,13 +336,14 @@ impl PartnerQuery {
         purchase_amount: i64,
     ) -> async_graphql::Result<DiscountQuote> {
         let (app, caller) = parts(ctx)?;
+        refuse_guessing_store(app, &caller.principal.subject).await?;
         let quote = app
             .discounts
             .verify(caller, &code, &offer_id.0, purchase_amount)
             .await
             .map_err(till_error)?;
         if quote.refusal == Some(domain::QuoteRefusal::CodeInvalid) {
-            app.metrics.security_event("unknown_code", "verify");
+            count_unknown_code(app, &caller.principal.subject).await;
         }
         Ok(DiscountQuote {
             eligible: quote.refusal.is_none(),
@@ -436,7 +440,9 @@ impl PartnerMutation {
     }
 
     /// A one-time code for one of the caller's lines, valid for a few minutes.
-    #[graphql(guard = "RoleGuard::new(&[Role::Customer])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Customer]).and(RateLimit::per_minute(\"issueDiscountCode\", 30))"
+    )]
     async fn issue_discount_code(
         &self,
         ctx: &Context<'_>,
@@ -468,13 +474,16 @@ impl PartnerMutation {
 
     /// Redeems a code at the calling store; a retry with the same idempotency key and
     /// input returns the first redemption.
-    #[graphql(guard = "RoleGuard::new(&[Role::PartnerStore])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::PartnerStore]).and(RateLimit::per_minute(\"redeemDiscount\", 300))"
+    )]
     async fn redeem_discount(
         &self,
         ctx: &Context<'_>,
         input: RedeemDiscountInput,
     ) -> async_graphql::Result<Redemption> {
         let (app, caller) = parts(ctx)?;
+        refuse_guessing_store(app, &caller.principal.subject).await?;
         let redemption = app
             .discounts
             .redeem(

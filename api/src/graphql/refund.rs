@@ -13,6 +13,7 @@ use benefits_domain::refund::{self as domain, ApplicationId, ports::RecordError}
 use super::context::parts;
 use super::fee_waiver::FeeWaiverReason;
 use super::guard::RoleGuard;
+use super::rate_limit::RateLimit;
 use super::{ApiError, ErrorCode};
 
 /// Where an application was made.
@@ -213,7 +214,9 @@ impl RefundMutation {
     /// Applies for the refund of a cancelled line: customers over WEB, agents over
     /// CALL_CENTER or STORE for the customer. Repeating an idempotency key with the
     /// same input returns the first result.
-    #[graphql(guard = "RoleGuard::new(&[Role::Customer, Role::Agent])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Customer, Role::Agent]).and(RateLimit::per_minute(\"applyForRefund\", 30))"
+    )]
     async fn apply_for_refund(
         &self,
         ctx: &Context<'_>,

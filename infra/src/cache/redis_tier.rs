@@ -125,6 +125,29 @@ impl RedisTier {
         receiver
     }
 
+    /// Adds one to the counter under `key`, which lives `window`; returns the new count.
+    pub async fn count(&self, key: &str, window: Duration) -> redis::RedisResult<u64> {
+        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        let key = self.key(key);
+        let (count, _): (u64, bool) = redis::pipe()
+            .atomic()
+            .incr(&key, 1_u64)
+            .expire(
+                &key,
+                i64::try_from(window.as_secs().max(1)).unwrap_or(i64::MAX),
+            )
+            .query_async(&mut manager)
+            .await?;
+        Ok(count)
+    }
+
+    /// The counter under `key` (0 when absent).
+    pub async fn read_count(&self, key: &str) -> redis::RedisResult<u64> {
+        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        let count: Option<u64> = manager.get(self.key(key)).await?;
+        Ok(count.unwrap_or(0))
+    }
+
     /// Whether Redis answers a PING.
     pub async fn ping(&self) -> bool {
         let Some(mut manager) = self.manager().await else {

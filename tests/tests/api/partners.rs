@@ -498,3 +498,73 @@ async fn admins_see_a_days_settlement_per_partner() {
         "1,200 + 1,000; the cancelled one does not count"
     );
 }
+
+#[tokio::test]
+async fn a_customer_issuing_codes_too_fast_is_rate_limited() {
+    let till = till().await;
+    let mut codes = 0;
+    let mut limited = None;
+    for attempt in 1..=31 {
+        let body = till
+            .app
+            .graphql(
+                Role::Customer,
+                "C-1006",
+                ISSUE,
+                json!({ "line": till.line }),
+            )
+            .await;
+        if error_code(&body) == Some("RATE_LIMITED") {
+            limited = Some(attempt);
+            break;
+        }
+        codes += 1;
+    }
+    assert_eq!((codes, limited), (30, Some(31)));
+}
+
+#[tokio::test]
+async fn a_store_guessing_codes_is_slowed_down_and_reported() {
+    let till = till().await;
+    let real = till.code().await;
+    for guess in 0..20 {
+        let quote = till
+            .verify("S-1", &format!("{guess:016}"), &till.percent, 5_000)
+            .await;
+        assert_eq!(quote["reason"], "CODE_INVALID");
+    }
+    let body = till
+        .app
+        .graphql(
+            Role::PartnerStore,
+            "S-1",
+            VERIFY,
+            json!({ "code": real, "offer": till.percent, "amount": 5000 }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&body),
+        Some("RATE_LIMITED"),
+        "even a real code, for the rest of the minute: {body}"
+    );
+    let other_store = till.verify("S-2", &real, &till.percent, 5_000).await;
+    assert_eq!(
+        other_store["eligible"], true,
+        "another store is not slowed down"
+    );
+    let metrics = till
+        .app
+        .client
+        .get(till.app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics
+            .contains("benefits_security_events_total{kind=\"unknown_code\",reason=\"verify\"} 20"),
+        "{metrics}"
+    );
+}
