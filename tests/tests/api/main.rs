@@ -11,6 +11,7 @@ mod fee_waiver;
 mod health;
 mod helpers;
 mod import;
+mod logs;
 mod outage;
 mod partners;
 mod personal_data;
