@@ -13,7 +13,7 @@ pub use model::{
     SuspensionReason, TerminatedBy, Termination,
 };
 pub use phone::PhoneNumber;
-pub use ports::{CustomerRepository, UpsertError};
+pub use ports::{CustomerRepository, LinesPage, UpsertError};
 pub use record::{CustomerRecord, InvalidRecord};
 pub use service::CustomerService;
 pub use values::{ExternalId, PersonName};

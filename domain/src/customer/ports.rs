@@ -5,6 +5,13 @@ use async_trait::async_trait;
 use super::{Customer, CustomerId, CustomerRecord, Line, LineId, PhoneNumber};
 use crate::error::Unexpected;
 
+/// One page of a walk over every customer's lines.
+#[derive(Debug, Clone, Default)]
+pub struct LinesPage {
+    pub lines: Vec<Line>,
+    pub last_customer: Option<CustomerId>,
+}
+
 /// A batch could not be written; nothing of it was.
 #[derive(Debug, thiserror::Error)]
 #[error("the batch was not written")]
@@ -29,12 +36,13 @@ pub trait CustomerRepository: Send + Sync {
     ) -> Result<Option<Line>, Unexpected>;
 
     /// The lines of the next `customers` customers after `after` in id order, grouped
-    /// by customer: the batches of jobs that walk every line.
+    /// by customer: the batches of jobs that walk every line. `last_customer` is where
+    /// the next page starts; `None` once every customer was read.
     async fn lines_page(
         &self,
         after: Option<&CustomerId>,
         customers: u64,
-    ) -> Result<Vec<Line>, Unexpected>;
+    ) -> Result<LinesPage, Unexpected>;
 
     /// The customer with this mobile number, or owning a line with it.
     async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected>;

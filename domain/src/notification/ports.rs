@@ -12,13 +12,24 @@ use crate::error::Unexpected;
 /// The inbox and the SMS outbox.
 #[async_trait]
 pub trait Notifier: Send + Sync {
-    /// Puts the notification in the inbox and its SMS in the outbox, unless one with
-    /// the same deduplication key was sent before. Returns whether it was sent now.
+    /// Puts each notification in the inbox and its SMS in the outbox, in one
+    /// transaction, skipping those whose deduplication key was sent before (also by a
+    /// concurrent run). Returns how many were sent now.
+    async fn send_many(
+        &self,
+        notifications: Vec<NewNotification>,
+        at: DateTime<Utc>,
+    ) -> Result<u32, Unexpected>;
+
+    /// Sends one notification unless its deduplication key was sent before; whether it
+    /// was sent now.
     async fn send(
         &self,
         notification: NewNotification,
         at: DateTime<Utc>,
-    ) -> Result<bool, Unexpected>;
+    ) -> Result<bool, Unexpected> {
+        Ok(self.send_many(vec![notification], at).await? == 1)
+    }
 
     /// A customer's inbox, newest first.
     async fn inbox(&self, customer: &CustomerId) -> Result<Vec<Notification>, Unexpected>;

@@ -14,7 +14,7 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
 use crate::campaign::{Campaign, CampaignRepository};
 use crate::clock::Clock;
-use crate::customer::{CustomerId, CustomerRepository, CustomerType, Line, LineId};
+use crate::customer::{CustomerId, CustomerRepository, CustomerType, Line, LineId, LinesPage};
 use crate::error::Unexpected;
 use crate::fee_waiver::{self, FeeWaiverAssessment, FeeWaiverReason};
 use crate::kst;
@@ -528,9 +528,12 @@ impl RefundService {
         let mut counts: HashMap<Option<FeeWaiverReason>, u64> = HashMap::new();
         let mut after: Option<CustomerId> = None;
         loop {
-            let page = self.customers.lines_page(after.as_ref(), RUN_BATCH).await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.customer_id.clone());
+            let LinesPage {
+                lines: page,
+                last_customer,
+            } = self.customers.lines_page(after.as_ref(), RUN_BATCH).await?;
+            let Some(last) = last_customer else { break };
+            after = Some(last);
             let mut by_customer: HashMap<&CustomerId, Vec<Line>> = HashMap::new();
             for line in &page {
                 by_customer
@@ -564,9 +567,12 @@ impl RefundService {
         let mut after: Option<CustomerId> = None;
         let mut sent = 0;
         loop {
-            let page = self.customers.lines_page(after.as_ref(), RUN_BATCH).await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.customer_id.clone());
+            let LinesPage {
+                lines: page,
+                last_customer,
+            } = self.customers.lines_page(after.as_ref(), RUN_BATCH).await?;
+            let Some(last) = last_customer else { break };
+            after = Some(last);
             let mut by_customer: HashMap<&CustomerId, Vec<Line>> = HashMap::new();
             for line in &page {
                 by_customer
@@ -589,19 +595,20 @@ impl RefundService {
                 .notifier
                 .counts_for_lines(&ids, NotificationKind::RefundReminder)
                 .await?;
-            for line in eligible
+            let batch: Vec<NewNotification> = eligible
                 .into_iter()
                 .filter(|line| !applied.contains(&line.id))
-            {
-                let reminders = reminded.get(&line.id).copied().unwrap_or(0);
-                if let Some((kind, key)) = message(&line.id, reminders)
-                    && self
-                        .notify(&line.customer_id, Some(&line.id), kind, key)
-                        .await?
-                {
-                    sent += 1;
-                }
-            }
+                .filter_map(|line| {
+                    let reminders = reminded.get(&line.id).copied().unwrap_or(0);
+                    message(&line.id, reminders).map(|(kind, dedupe_key)| NewNotification {
+                        customer_id: line.customer_id.clone(),
+                        line_id: Some(line.id.clone()),
+                        kind,
+                        dedupe_key,
+                    })
+                })
+                .collect();
+            sent += self.notifier.send_many(batch, self.clock.now()).await?;
         }
         Ok(sent)
     }

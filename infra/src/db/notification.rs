@@ -35,46 +35,73 @@ impl SeaNotifier {
 
 #[async_trait]
 impl Notifier for SeaNotifier {
-    async fn send(
+    async fn send_many(
         &self,
-        notification: NewNotification,
+        notifications: Vec<NewNotification>,
         at: DateTime<Utc>,
-    ) -> Result<bool, Unexpected> {
-        let id = uuid::Uuid::new_v4().to_string();
-        let txn = self.db.begin().await.map_err(unexpected)?;
-        let inserted = notifications::Entity::insert(notifications::ActiveModel {
-            id: Set(id.clone()),
-            customer_id: Set(notification.customer_id.0.clone()),
-            line_id: Set(notification.line_id.map(|line| line.0)),
-            kind: Set(notification.kind.as_str().to_owned()),
-            dedupe_key: Set(notification.dedupe_key),
-            sent_at: Set(at),
-        })
-        .on_conflict(
-            OnConflict::column(notifications::Column::DedupeKey)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await
-        .map_err(unexpected)?;
-        if inserted == 0 {
-            return Ok(false);
+    ) -> Result<u32, Unexpected> {
+        if notifications.is_empty() {
+            return Ok(0);
         }
-        sms_outbox::Entity::insert(sms_outbox::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
-            notification_id: Set(id),
-            customer_id: Set(notification.customer_id.0.clone()),
-            body: Set(notification.kind.sms_text().to_owned()),
-            created_at: Set(at),
-            delivered_at: Set(None),
-        })
-        .exec_without_returning(&txn)
-        .await
-        .map_err(unexpected)?;
+        let ids: Vec<String> = notifications
+            .iter()
+            .map(|_| uuid::Uuid::new_v4().to_string())
+            .collect();
+        let rows: Vec<_> = notifications
+            .iter()
+            .zip(&ids)
+            .map(|(notification, id)| notifications::ActiveModel {
+                id: Set(id.clone()),
+                customer_id: Set(notification.customer_id.0.clone()),
+                line_id: Set(notification.line_id.as_ref().map(|line| line.0.clone())),
+                kind: Set(notification.kind.as_str().to_owned()),
+                dedupe_key: Set(notification.dedupe_key.clone()),
+                sent_at: Set(at),
+            })
+            .collect();
+        let by_id: HashMap<&String, &NewNotification> = ids.iter().zip(&notifications).collect();
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        // Only the rows this transaction inserted come back; a key sent before, or by a
+        // concurrent run, is skipped and gets no SMS.
+        let mut inserted = Vec::new();
+        for chunk in rows.chunks(IDS_PER_QUERY) {
+            match notifications::Entity::insert_many(chunk.to_vec())
+                .on_conflict(
+                    OnConflict::column(notifications::Column::DedupeKey)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_with_returning_keys(&txn)
+                .await
+            {
+                Ok(keys) => inserted.extend(keys),
+                Err(sea_orm::DbErr::RecordNotInserted) => {}
+                Err(error) => return Err(unexpected(error)),
+            }
+        }
+        let outbox: Vec<_> = inserted
+            .iter()
+            .filter_map(|id| by_id.get(id).map(|notification| (id, notification)))
+            .map(|(id, notification)| sms_outbox::ActiveModel {
+                id: Set(uuid::Uuid::new_v4().to_string()),
+                notification_id: Set(id.clone()),
+                customer_id: Set(notification.customer_id.0.clone()),
+                body: Set(notification.kind.sms_text().to_owned()),
+                created_at: Set(at),
+                delivered_at: Set(None),
+            })
+            .collect();
+        for chunk in outbox.chunks(IDS_PER_QUERY) {
+            sms_outbox::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&txn)
+                .await
+                .map_err(unexpected)?;
+        }
         txn.commit().await.map_err(unexpected)?;
-        tracing::info!(kind = notification.kind.as_str(), customer = %notification.customer_id.0, "SMS queued");
-        Ok(true)
+        if !inserted.is_empty() {
+            tracing::info!(sent = inserted.len(), "notifications sent, SMS queued");
+        }
+        Ok(u32::try_from(inserted.len()).unwrap_or(u32::MAX))
     }
 
     async fn inbox(&self, customer: &CustomerId) -> Result<Vec<Notification>, Unexpected> {

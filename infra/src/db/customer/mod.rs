@@ -13,7 +13,7 @@ use sea_orm::{
 };
 
 use benefits_domain::customer::{
-    Customer, CustomerId, CustomerRecord, CustomerRepository, Line, LineId, PhoneNumber,
+    Customer, CustomerId, CustomerRecord, CustomerRepository, Line, LineId, LinesPage, PhoneNumber,
     UpsertError,
 };
 use benefits_domain::error::Unexpected;
@@ -108,7 +108,7 @@ impl CustomerRepository for SeaCustomerRepository {
         &self,
         after: Option<&CustomerId>,
         customers: u64,
-    ) -> Result<Vec<Line>, Unexpected> {
+    ) -> Result<LinesPage, Unexpected> {
         let mut page = customers::Entity::find()
             .select_only()
             .column(customers::Column::Id)
@@ -119,7 +119,7 @@ impl CustomerRepository for SeaCustomerRepository {
         }
         let ids: Vec<String> = page.into_tuple().all(&self.db).await.map_err(unexpected)?;
         let Some(last) = ids.last() else {
-            return Ok(Vec::new());
+            return Ok(LinesPage::default());
         };
         let mut select = lines::Entity::find()
             .filter(lines::Column::CustomerId.lte(last))
@@ -129,7 +129,10 @@ impl CustomerRepository for SeaCustomerRepository {
             select = select.filter(lines::Column::CustomerId.gt(&after.0));
         }
         let rows = select.all(&self.db).await.map_err(unexpected)?;
-        self.with_history(rows).await
+        Ok(LinesPage {
+            lines: self.with_history(rows).await?,
+            last_customer: Some(CustomerId(last.clone())),
+        })
     }
 
     async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {
