@@ -61,6 +61,11 @@ pub enum Command {
     Schema,
     /// Check the audit log's hash chain (exit 1 when an entry was tampered with).
     AuditVerify,
+    /// Run a scheduled job once (for cron or a Kubernetes CronJob).
+    Job {
+        #[arg(value_enum)]
+        job: commands::job::Job,
+    },
 }
 
 /// Runs the command line and returns the process's exit code.
@@ -98,6 +103,7 @@ pub fn main() -> ExitCode {
                 ttl,
             } => commands::token::run(config, role, customer, store, subject, &ttl).await,
             Command::AuditVerify => commands::audit::verify(config).await,
+            Command::Job { job } => commands::job::run(config, job).await,
             Command::Schema => {
                 print!("{}", crate::graphql::sdl());
                 Ok(ExitCode::SUCCESS)

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod import;
+pub mod job;
 pub mod migrate;
 pub mod seed;
 pub mod serve;
