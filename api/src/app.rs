@@ -109,9 +109,11 @@ impl App {
         let db = db::connect(url, pool_size)
             .await
             .context("cannot connect to the database")?;
-        db::migrate(&db)
-            .await
-            .context("cannot migrate the database")?;
+        if config.migrate_on_start {
+            db::migrate(&db)
+                .await
+                .context("cannot migrate the database")?;
+        }
 
         let clock: Arc<dyn Clock> = match config.clock {
             Some(instant) => Arc::new(FixedClock(instant)),

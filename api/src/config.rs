@@ -100,6 +100,9 @@ pub struct Settings {
     /// `json` (default) or `pretty`.
     #[arg(long, global = true, env = "BENEFITS_LOG_FORMAT")]
     pub log_format: Option<String>,
+    /// Do not migrate on start (several replicas: run `benefits migrate` once instead).
+    #[arg(long, global = true, env = "BENEFITS_SKIP_MIGRATIONS")]
+    pub skip_migrations: Option<bool>,
 }
 
 impl Settings {
@@ -123,6 +126,7 @@ impl Settings {
             token_issuer: self.token_issuer.or(lower.token_issuer),
             token_audience: self.token_audience.or(lower.token_audience),
             log_format: self.log_format.or(lower.log_format),
+            skip_migrations: self.skip_migrations.or(lower.skip_migrations),
         }
     }
 }
@@ -159,6 +163,7 @@ pub struct Config {
     pub token_issuer: String,
     pub token_audience: String,
     pub json_logs: bool,
+    pub migrate_on_start: bool,
 }
 
 /// The file behind a `sqlite:` URL, when it names one.
@@ -294,6 +299,7 @@ impl Config {
                 .token_audience
                 .unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned()),
             json_logs,
+            migrate_on_start: !settings.skip_migrations.unwrap_or(false),
         })
     }
 }

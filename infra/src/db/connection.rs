@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use benefits_migrations::{Migrator, MigratorTrait as _};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr,
+    TransactionTrait as _,
+};
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +50,28 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Database::connect(options).await
 }
 
-/// Applies every pending migration (idempotent).
+/// The PostgreSQL advisory lock that serialises migrations across processes.
+const MIGRATION_LOCK: i64 = 0x6265_6e65_6669_7473; // "benefits"
+
+/// Applies every pending migration (idempotent). On PostgreSQL it holds an advisory
+/// lock meanwhile, so replicas starting together never race: the others wait, then
+/// find nothing left to apply.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    // Session-level locks belong to a connection: hold one for the whole migration.
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    let migrated = Migrator::up(&txn, None).await;
+    match migrated {
+        Ok(()) => txn.commit().await,
+        Err(error) => {
+            txn.rollback().await?;
+            Err(error)
+        }
+    }
 }
 
 /// Whether the database answers.

@@ -12,6 +12,7 @@ mod health;
 mod helpers;
 mod import;
 mod logs;
+mod migrations;
 mod outage;
 mod partners;
 mod personal_data;
