@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use benefits_domain::audit::AuditLog;
+use benefits_domain::benefits::AppreciationService;
 use benefits_domain::campaign::CampaignRepository;
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
@@ -17,8 +18,9 @@ use benefits_infra::clock::{FixedClock, SystemClock};
 use benefits_infra::codes::RandomCodes;
 use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
 use benefits_infra::db::{
-    self, Backend, DatabaseConnection, SeaAuditLog, SeaCampaignRepository, SeaCatalogRepository,
-    SeaCustomerRepository, SeaDiscountRepository, SeaNotifier, SeaRefundRepository,
+    self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog,
+    SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
+    SeaNotifier, SeaRefundRepository,
 };
 use benefits_infra::rate_limit::RateLimiter;
 use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
@@ -44,6 +46,7 @@ pub struct App {
     pub customers: CustomerService,
     pub refunds: RefundService,
     pub discounts: DiscountService,
+    pub appreciation: AppreciationService,
     pub metrics: Arc<Metrics>,
     pub rate_limiter: RateLimiter,
 }
@@ -169,6 +172,14 @@ impl App {
             audit.clone(),
             clock.clone(),
         );
+        let appreciation = AppreciationService::new(
+            Arc::new(SeaAppreciationRepository::new(db.clone())),
+            customer_repository.clone(),
+            campaigns.clone(),
+            Arc::new(RandomCodes),
+            audit.clone(),
+            clock.clone(),
+        );
         let customers =
             CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());
         let refunds = RefundService::new(
@@ -192,6 +203,7 @@ impl App {
             customers,
             refunds,
             discounts,
+            appreciation,
             metrics: Arc::default(),
             rate_limiter,
         })

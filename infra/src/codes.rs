@@ -9,6 +9,11 @@ use benefits_domain::partner::ports::CodeGenerator;
 /// thousand live codes and rate-limited guessing.
 const DISCOUNT_CODE_DIGITS: usize = 16;
 
+/// Crockford's base32 alphabet: no I, L, O or U to misread.
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters in an OTT voucher code: 16 × 5 bits = 80 bits.
+const VOUCHER_CHARACTERS: usize = 16;
+
 /// The production code generator.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RandomCodes;
@@ -18,6 +23,13 @@ impl CodeGenerator for RandomCodes {
         let mut rng = rand::thread_rng();
         (0..DISCOUNT_CODE_DIGITS)
             .map(|_| char::from(b'0' + rng.gen_range(0..10)))
+            .collect()
+    }
+
+    fn voucher_code(&self) -> String {
+        let mut rng = rand::thread_rng();
+        (0..VOUCHER_CHARACTERS)
+            .map(|_| char::from(CROCKFORD[rng.gen_range(0..CROCKFORD.len())]))
             .collect()
     }
 }
@@ -32,5 +44,13 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert!(a.chars().all(|c| c.is_ascii_digit()));
         assert_ne!(a, RandomCodes.discount_code());
+    }
+
+    #[test]
+    fn vouchers_are_sixteen_crockford_characters() {
+        let voucher = RandomCodes.voucher_code();
+        assert_eq!(voucher.len(), 16);
+        assert!(voucher.bytes().all(|c| CROCKFORD.contains(&c)));
+        assert_ne!(voucher, RandomCodes.voucher_code());
     }
 }

@@ -18,6 +18,7 @@ mod m20261128_000005_refunds;
 mod m20261128_000006_notifications;
 mod m20261128_000008_partner_discounts;
 mod m20261128_000009_audit_chain;
+mod m20261128_000010_appreciation;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000006_notifications::Migration),
             Box::new(m20261128_000008_partner_discounts::Migration),
             Box::new(m20261128_000009_audit_chain::Migration),
+            Box::new(m20261128_000010_appreciation::Migration),
         ]
     }
 }

@@ -5,10 +5,12 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Object};
 
 use benefits_domain::auth::Role;
+use benefits_domain::benefits::line_benefits;
 use benefits_domain::customer::{self as domain, service::FindByPhoneError, service::MeError};
 use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
+use super::benefits::{Benefit, DataGrant, Insurance, OttSelection, RoamingBonus};
 use super::context::parts;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
@@ -111,6 +113,26 @@ impl Customer {
             .collect())
     }
 
+    /// The safety insurance (per customer, not per line).
+    async fn insurance(&self, ctx: &Context<'_>) -> async_graphql::Result<Insurance> {
+        let (app, _) = parts(ctx)?;
+        let lines = app
+            .customers
+            .lines(&self.0)
+            .await
+            .map_err(ApiError::internal)?;
+        let status = app
+            .appreciation
+            .insurance(&self.0, &lines)
+            .await
+            .map_err(ApiError::internal)?;
+        let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
+        Ok(Insurance::new(
+            status,
+            campaign.appreciation.insurance_coverage.last,
+        ))
+    }
+
     /// The in-app inbox, newest first.
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
         let (app, _) = parts(ctx)?;
@@ -141,6 +163,52 @@ impl std::ops::Deref for Line {
 impl Line {
     async fn id(&self) -> ID {
         ID(self.id.0.clone())
+    }
+
+    /// One entry per benefit kind, with the first failing rule.
+    async fn benefits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Benefit>> {
+        let (app, _) = parts(ctx)?;
+        let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
+        Ok(line_benefits(&self.facts, &campaign.appreciation)
+            .into_iter()
+            .map(|(kind, outcome)| Benefit::new(kind, outcome))
+            .collect())
+    }
+
+    /// The line's OTT choice, if made.
+    async fn ott_selection(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<OttSelection>> {
+        let (app, _) = parts(ctx)?;
+        let selection = app
+            .appreciation
+            .ott_selection(&self.id)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(selection.map(OttSelection::from))
+    }
+
+    /// The monthly data granted to the line.
+    async fn data_grants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DataGrant>> {
+        let (app, _) = parts(ctx)?;
+        let grants = app
+            .appreciation
+            .data_grants(&self.id)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(grants.into_iter().map(DataGrant::from).collect())
+    }
+
+    /// The line's roaming passes and their bonuses.
+    async fn roaming_bonuses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoamingBonus>> {
+        let (app, _) = parts(ctx)?;
+        let bonuses = app
+            .appreciation
+            .roaming_bonuses(&self.id)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(bonuses.into_iter().map(RoamingBonus::from).collect())
     }
 
     /// Whether the early-termination fee is waived, and why not.

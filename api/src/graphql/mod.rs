@@ -3,6 +3,7 @@
 //! roles are checked by guards, ownership by the repositories' queries.
 
 mod audit;
+mod benefits;
 mod context;
 mod customer;
 mod error;
@@ -27,13 +28,18 @@ pub struct Query(
     customer::CustomerQuery,
     refund::RefundQuery,
     partner::PartnerQuery,
+    benefits::AppreciationQuery,
     partner::PartnerReports,
     audit::AuditQuery,
 );
 
 /// The root mutation: every area's mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(refund::RefundMutation, partner::PartnerMutation);
+pub struct Mutation(
+    refund::RefundMutation,
+    partner::PartnerMutation,
+    benefits::AppreciationMutation,
+);
 
 /// The service's schema type.
 pub type BenefitsSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -146,4 +146,7 @@ pub trait CodeGenerator: Send + Sync {
     /// A one-time discount code: digits only (it prints as a barcode), with enough
     /// randomness that guessing a live one is hopeless.
     fn discount_code(&self) -> String;
+
+    /// An OTT voucher code: 16 characters of Crockford base32 (80 bits).
+    fn voucher_code(&self) -> String;
 }

@@ -1,5 +1,6 @@
 //! The database adapter: one code path for PostgreSQL and SQLite through sea-orm.
 
+mod appreciation;
 mod audit;
 mod campaign;
 mod connection;
@@ -9,6 +10,7 @@ mod notification;
 mod partner;
 mod refund;
 
+pub use appreciation::SeaAppreciationRepository;
 pub use audit::SeaAuditLog;
 pub use campaign::SeaCampaignRepository;
 pub use connection::{Backend, connect, migrate, ping};

@@ -60,6 +60,36 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::PartnerStore],
         r#"mutation { cancelRedemption(id: "x") { id } }"#,
     ),
+    (
+        "enrollInsurance",
+        &[Role::Customer],
+        "mutation { enrollInsurance(consent: true) { covered } }",
+    ),
+    (
+        "upsertOttService",
+        &[Role::Admin],
+        r#"mutation { upsertOttService(externalId: "X", name: "X") { id } }"#,
+    ),
+    (
+        "selectOtt",
+        &[Role::Customer],
+        r#"mutation { selectOtt(lineId: "x", serviceId: "y") { voucherCode } }"#,
+    ),
+    (
+        "activateOttVoucher",
+        &[Role::Admin],
+        r#"mutation { activateOttVoucher(lineId: "x") { voucherCode } }"#,
+    ),
+    (
+        "runMonthlyDataGrant",
+        &[Role::Admin],
+        r#"mutation { runMonthlyDataGrant(month: "2026-02") { granted } }"#,
+    ),
+    (
+        "recordRoamingPass",
+        &[Role::Admin],
+        r#"mutation { recordRoamingPass(input: { lineId: "x", passName: "p", dataMb: 1, activatedOn: "2026-02-10" }) { bonusMb } }"#,
+    ),
 ];
 
 /// The mutation names of the exported SDL.

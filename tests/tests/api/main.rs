@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod authorization;
+mod benefits;
 mod customers;
 mod fee_waiver;
 mod health;

@@ -1,0 +1,128 @@
+//! Where the appreciation program's records are kept.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::customer::{CustomerId, LineId};
+use crate::error::Unexpected;
+
+/// A service of the OTT catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OttService {
+    pub id: String,
+    pub external_id: String,
+    pub name: String,
+}
+
+/// A line's OTT choice and its voucher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OttSelection {
+    pub service: OttService,
+    pub voucher_code: String,
+    pub activated: bool,
+}
+
+/// A month of data granted to a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataGrant {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub gigabytes: i32,
+}
+
+/// A roaming pass and its bonus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoamingBonus {
+    pub pass_name: String,
+    pub data_mb: i64,
+    pub bonus_mb: i64,
+    pub activated_on: NaiveDate,
+}
+
+/// A roaming pass fed from billing, with its bonus, to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRoamingBonus {
+    pub line_id: LineId,
+    /// Billing's record id: a record sent again is recorded once.
+    pub external_id: Option<String>,
+    pub bonus: RoamingBonus,
+}
+
+/// `selectOtt` could not change the choice.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    #[error("the voucher is activated: the choice is final")]
+    Final,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// The appreciation program's records. One grant per line and month, one voucher per
+/// line, one bonus per billing record: unique constraints, not checks.
+#[async_trait]
+pub trait AppreciationRepository: Send + Sync {
+    /// Whether the customer enrolled in the insurance.
+    async fn enrolled(&self, customer: &CustomerId) -> Result<bool, Unexpected>;
+
+    /// Records the consent (enrolling again keeps the first consent).
+    async fn enrol(
+        &self,
+        customer: &CustomerId,
+        at: DateTime<Utc>,
+        terms_version: &str,
+    ) -> Result<(), Unexpected>;
+
+    /// The OTT catalog.
+    async fn ott_services(&self) -> Result<Vec<OttService>, Unexpected>;
+
+    /// Adds or renames a service by external id.
+    async fn upsert_ott_service(
+        &self,
+        external_id: &str,
+        name: &str,
+    ) -> Result<OttService, Unexpected>;
+
+    /// A line's OTT choice.
+    async fn ott_selection(&self, line: &LineId) -> Result<Option<OttSelection>, Unexpected>;
+
+    /// Chooses (or changes) a line's service while its voucher is not activated; a new
+    /// choice keeps the line's voucher code.
+    async fn select_ott(
+        &self,
+        line: &LineId,
+        service_id: &str,
+        voucher_code: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<OttSelection>, SelectError>;
+
+    /// Activates a line's voucher: its choice becomes final.
+    async fn activate_voucher(
+        &self,
+        line: &LineId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<OttSelection>, Unexpected>;
+
+    /// Grants `gigabytes` for `month` to each line that has no grant for it, with an
+    /// outbox entry for network provisioning; returns how many were granted now.
+    async fn grant_data(
+        &self,
+        lines: &[LineId],
+        month: &str,
+        gigabytes: i32,
+        at: DateTime<Utc>,
+    ) -> Result<u32, Unexpected>;
+
+    /// A line's data grants, oldest first.
+    async fn data_grants(&self, line: &LineId) -> Result<Vec<DataGrant>, Unexpected>;
+
+    /// Records a roaming bonus (once per billing record id), pushing it to provisioning;
+    /// returns the recorded bonus (the first one for a record sent again).
+    async fn record_roaming(
+        &self,
+        bonus: &NewRoamingBonus,
+        at: DateTime<Utc>,
+    ) -> Result<RoamingBonus, Unexpected>;
+
+    /// A line's roaming bonuses, oldest first.
+    async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected>;
+}

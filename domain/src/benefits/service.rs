@@ -1,0 +1,357 @@
+//! Appreciation use cases: insurance cover and enrolment, the OTT choice, the monthly
+//! data grant and roaming bonuses.
+
+use std::sync::Arc;
+
+use chrono::{Datelike as _, NaiveDate};
+
+use super::ports::{
+    AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
+    SelectError,
+};
+use super::{BenefitKind, BenefitReason, InsuranceStatus, insurance, line_benefit};
+use crate::audit::{AuditEntry, AuditLog};
+use crate::auth::Caller;
+use crate::campaign::CampaignRepository;
+use crate::clock::Clock;
+use crate::customer::{Brand, Customer, CustomerId, CustomerRepository, Line, LineId, LinesPage};
+use crate::error::Unexpected;
+use crate::partner::ports::CodeGenerator;
+
+/// The insurer's terms the consent refers to.
+pub const INSURANCE_TERMS_VERSION: &str = "2026-02";
+/// Customers read per batch by the monthly grant.
+const GRANT_BATCH: u64 = 1_000;
+
+/// An appreciation operation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum BenefitError {
+    #[error("{0}")]
+    BadInput(String),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("outside the benefit's period")]
+    WindowClosed,
+    #[error("not eligible")]
+    NotEligible(BenefitReason),
+    #[error("the voucher is activated: the choice is final")]
+    Final,
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// What a monthly grant run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GrantRun {
+    pub granted: u32,
+    pub skipped: u32,
+}
+
+/// Appreciation use cases.
+#[derive(Clone)]
+pub struct AppreciationService {
+    records: Arc<dyn AppreciationRepository>,
+    customers: Arc<dyn CustomerRepository>,
+    campaigns: Arc<dyn CampaignRepository>,
+    codes: Arc<dyn CodeGenerator>,
+    audit: Arc<dyn AuditLog>,
+    clock: Arc<dyn Clock>,
+}
+
+impl AppreciationService {
+    pub fn new(
+        records: Arc<dyn AppreciationRepository>,
+        customers: Arc<dyn CustomerRepository>,
+        campaigns: Arc<dyn CampaignRepository>,
+        codes: Arc<dyn CodeGenerator>,
+        audit: Arc<dyn AuditLog>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            records,
+            customers,
+            campaigns,
+            codes,
+            audit,
+            clock,
+        }
+    }
+
+    /// A customer's insurance cover.
+    pub async fn insurance(
+        &self,
+        customer: &Customer,
+        lines: &[Line],
+    ) -> Result<InsuranceStatus, Unexpected> {
+        let campaign = self.campaigns.active().await?;
+        let enrolled = self.records.enrolled(&customer.id).await?;
+        let facts: Vec<_> = lines.iter().map(|line| line.facts.clone()).collect();
+        Ok(insurance(
+            &customer.facts,
+            &facts,
+            &campaign.appreciation,
+            enrolled,
+        ))
+    }
+
+    /// The calling customer enrols in the insurance with consent to its terms.
+    pub async fn enrol(
+        &self,
+        caller: &Caller,
+        consent: bool,
+    ) -> Result<InsuranceStatus, BenefitError> {
+        if !consent {
+            return Err(BenefitError::BadInput(
+                "enrolling needs consent to the insurer's terms".into(),
+            ));
+        }
+        let customer = self.caller_customer(caller).await?;
+        let lines = self.customers.lines_of(&customer.id).await?;
+        let status = self.insurance(&customer, &lines).await?;
+        if !status.eligible {
+            return Err(BenefitError::NotEligible(
+                status
+                    .reason
+                    .unwrap_or(BenefitReason::NotInServiceOnBaseDate),
+            ));
+        }
+        if status.covered {
+            return Ok(status);
+        }
+        self.records
+            .enrol(&customer.id, self.clock.now(), INSURANCE_TERMS_VERSION)
+            .await?;
+        Ok(self.insurance(&customer, &lines).await?)
+    }
+
+    async fn caller_customer(&self, caller: &Caller) -> Result<Customer, BenefitError> {
+        let external_id = caller
+            .principal
+            .customer_external_id()
+            .ok_or(BenefitError::NotFound("customer"))?;
+        self.customers
+            .by_external_id(external_id)
+            .await?
+            .ok_or(BenefitError::NotFound("customer"))
+    }
+
+    /// The OTT catalog.
+    pub async fn ott_services(&self) -> Result<Vec<OttService>, Unexpected> {
+        self.records.ott_services().await
+    }
+
+    /// Adds or renames an OTT service.
+    pub async fn upsert_ott_service(
+        &self,
+        caller: &Caller,
+        external_id: &str,
+        name: &str,
+    ) -> Result<OttService, BenefitError> {
+        for (field, value) in [("externalId", external_id), ("name", name)] {
+            if value.trim().is_empty() || value.len() > 100 {
+                return Err(BenefitError::BadInput(format!(
+                    "{field} must be 1 to 100 characters"
+                )));
+            }
+        }
+        let service = self
+            .records
+            .upsert_ott_service(external_id.trim(), name.trim())
+            .await?;
+        let entry = AuditEntry::by(caller, self.clock.now(), "ott.upsert_service")
+            .detail(format!("service {external_id}"));
+        self.audit.append(entry).await?;
+        Ok(service)
+    }
+
+    /// A line's OTT choice.
+    pub async fn ott_selection(&self, line: &LineId) -> Result<Option<OttSelection>, Unexpected> {
+        self.records.ott_selection(line).await
+    }
+
+    /// The calling customer chooses an OTT service for one of their lines.
+    pub async fn select_ott(
+        &self,
+        caller: &Caller,
+        line_id: &LineId,
+        service_id: &str,
+    ) -> Result<OttSelection, BenefitError> {
+        let customer = self.caller_customer(caller).await?;
+        let line = self
+            .customers
+            .line(line_id, Some(&customer.id))
+            .await?
+            .ok_or(BenefitError::NotFound("line"))?;
+        let campaign = self.campaigns.active().await?;
+        if !campaign
+            .appreciation
+            .ott_selection_window
+            .contains(self.clock.today())
+        {
+            return Err(BenefitError::WindowClosed);
+        }
+        line_benefit(
+            BenefitKind::OttSubscription,
+            &line.facts,
+            &campaign.appreciation,
+        )
+        .map_err(BenefitError::NotEligible)?;
+        if !self
+            .records
+            .ott_services()
+            .await?
+            .iter()
+            .any(|service| service.id == service_id)
+        {
+            return Err(BenefitError::NotFound("OTT service"));
+        }
+        let voucher = self.codes.voucher_code();
+        match self
+            .records
+            .select_ott(&line.id, service_id, &voucher, self.clock.now())
+            .await
+        {
+            Ok(Some(selection)) => Ok(selection),
+            Ok(None) => Err(BenefitError::NotFound("OTT service")),
+            Err(SelectError::Final) => Err(BenefitError::Final),
+            Err(SelectError::Unexpected(cause)) => Err(cause.into()),
+        }
+    }
+
+    /// Activates a line's voucher (the OTT partner or an admin): the choice is final.
+    pub async fn activate_voucher(
+        &self,
+        caller: &Caller,
+        line_id: &LineId,
+    ) -> Result<OttSelection, BenefitError> {
+        let selection = self
+            .records
+            .activate_voucher(line_id, self.clock.now())
+            .await?
+            .ok_or(BenefitError::NotFound("OTT selection"))?;
+        let entry = AuditEntry::by(caller, self.clock.now(), "ott.activate_voucher")
+            .detail(format!("line {}", line_id.0));
+        self.audit.append(entry).await?;
+        Ok(selection)
+    }
+
+    /// Grants the month's data to every program line whose exclusions do not apply now;
+    /// a rerun (or a run on another replica) grants nothing twice.
+    pub async fn run_monthly_grant(
+        &self,
+        caller: &Caller,
+        month: &str,
+    ) -> Result<GrantRun, BenefitError> {
+        let first_day = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+            .ok()
+            .filter(|day| format!("{:04}-{:02}", day.year(), day.month()) == month)
+            .ok_or_else(|| BenefitError::BadInput("month must look like 2026-02".into()))?;
+        let campaign = self.campaigns.active().await?;
+        let rules = &campaign.appreciation;
+        if !rules.monthly_data_months.contains(first_day) {
+            return Err(BenefitError::WindowClosed);
+        }
+        let mut run = GrantRun::default();
+        let mut after: Option<CustomerId> = None;
+        loop {
+            let LinesPage {
+                lines,
+                last_customer,
+            } = self
+                .customers
+                .lines_page(after.as_ref(), GRANT_BATCH)
+                .await?;
+            let Some(last) = last_customer else { break };
+            after = Some(last);
+            let mut due = Vec::new();
+            for line in &lines {
+                let in_program = line.facts.brand == Brand::Operator
+                    && line.facts.in_service_at_end_of(rules.base_date);
+                if !in_program {
+                    continue;
+                }
+                match line_benefit(BenefitKind::MonthlyData, &line.facts, rules) {
+                    Ok(()) => due.push(line.id.clone()),
+                    Err(_) => run.skipped += 1,
+                }
+            }
+            run.granted += self
+                .records
+                .grant_data(&due, month, rules.monthly_data_gigabytes, self.clock.now())
+                .await?;
+        }
+        let entry = AuditEntry::by(caller, self.clock.now(), "data.monthly_grant").detail(format!(
+            "{month}: {} granted, {} skipped",
+            run.granted, run.skipped
+        ));
+        self.audit.append(entry).await?;
+        Ok(run)
+    }
+
+    /// A line's data grants.
+    pub async fn data_grants(&self, line: &LineId) -> Result<Vec<DataGrant>, Unexpected> {
+        self.records.data_grants(line).await
+    }
+
+    /// Records a roaming pass fed from billing and its bonus.
+    pub async fn record_roaming_pass(
+        &self,
+        caller: &Caller,
+        line_id: &LineId,
+        pass_name: &str,
+        data_mb: i64,
+        activated_on: &str,
+        external_id: Option<String>,
+    ) -> Result<RoamingBonus, BenefitError> {
+        let activated_on = NaiveDate::parse_from_str(activated_on, "%Y-%m-%d").map_err(|_| {
+            BenefitError::BadInput("activatedOn must be a date like 2026-02-10".into())
+        })?;
+        if data_mb <= 0 || pass_name.trim().is_empty() || pass_name.len() > 100 {
+            return Err(BenefitError::BadInput(
+                "a pass needs a name and a positive dataMb".into(),
+            ));
+        }
+        let line = self
+            .customers
+            .line(line_id, None)
+            .await?
+            .ok_or(BenefitError::NotFound("line"))?;
+        let campaign = self.campaigns.active().await?;
+        let rules = &campaign.appreciation;
+        line_benefit(BenefitKind::RoamingBonus, &line.facts, rules)
+            .map_err(BenefitError::NotEligible)?;
+        if !rules.roaming_window.contains(activated_on) {
+            return Err(BenefitError::WindowClosed);
+        }
+        let bonus_mb =
+            i64::try_from(i128::from(data_mb) * i128::from(rules.roaming_bonus_percent) / 100)
+                .unwrap_or(0);
+        let bonus = NewRoamingBonus {
+            line_id: line.id.clone(),
+            external_id,
+            bonus: RoamingBonus {
+                pass_name: pass_name.trim().to_owned(),
+                data_mb,
+                bonus_mb,
+                activated_on,
+            },
+        };
+        let recorded = self
+            .records
+            .record_roaming(&bonus, self.clock.now())
+            .await?;
+        let entry = AuditEntry::by(caller, self.clock.now(), "roaming.record_pass")
+            .about(&line.customer_id)
+            .detail(format!(
+                "line {}: {} MB bonus",
+                line.id.0, recorded.bonus_mb
+            ));
+        self.audit.append(entry).await?;
+        Ok(recorded)
+    }
+
+    /// A line's roaming bonuses.
+    pub async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected> {
+        self.records.roaming_bonuses(line).await
+    }
+}

@@ -1,0 +1,351 @@
+//! The appreciation program's records over sea-orm. One grant per line and month and
+//! one bonus per billing record are primary and unique keys; inserts skip what exists.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _,
+    QueryFilter as _, QueryOrder as _, TransactionTrait as _,
+};
+
+use benefits_domain::benefits::ports::{
+    AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
+    SelectError,
+};
+use benefits_domain::customer::{CustomerId, LineId};
+use benefits_domain::error::Unexpected;
+
+use super::entities::{
+    data_grants, insurance_enrolments, ott_selections, ott_services, provisioning_outbox,
+    roaming_bonuses,
+};
+use super::unexpected;
+
+/// Rows per statement.
+const ROWS_PER_STATEMENT: usize = 1_000;
+
+/// The appreciation repository over sea-orm.
+#[derive(Clone)]
+pub struct SeaAppreciationRepository {
+    db: DatabaseConnection,
+}
+
+impl SeaAppreciationRepository {
+    pub fn new(db: DatabaseConnection) -> Self {
+        Self { db }
+    }
+}
+
+fn to_service(row: ott_services::Model) -> OttService {
+    OttService {
+        id: row.id,
+        external_id: row.external_id,
+        name: row.name,
+    }
+}
+
+fn to_bonus(row: roaming_bonuses::Model) -> RoamingBonus {
+    RoamingBonus {
+        pass_name: row.pass_name,
+        data_mb: row.data_mb,
+        bonus_mb: row.bonus_mb,
+        activated_on: row.activated_on,
+    }
+}
+
+fn outbox_row(
+    line: &str,
+    kind: &str,
+    detail: String,
+    at: DateTime<Utc>,
+) -> provisioning_outbox::ActiveModel {
+    provisioning_outbox::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        line_id: Set(line.to_owned()),
+        kind: Set(kind.to_owned()),
+        detail: Set(detail),
+        created_at: Set(at),
+        sent_at: Set(None),
+    }
+}
+
+#[async_trait]
+impl AppreciationRepository for SeaAppreciationRepository {
+    async fn enrolled(&self, customer: &CustomerId) -> Result<bool, Unexpected> {
+        let row = insurance_enrolments::Entity::find_by_id(customer.0.clone())
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(row.is_some())
+    }
+
+    async fn enrol(
+        &self,
+        customer: &CustomerId,
+        at: DateTime<Utc>,
+        terms_version: &str,
+    ) -> Result<(), Unexpected> {
+        insurance_enrolments::Entity::insert(insurance_enrolments::ActiveModel {
+            customer_id: Set(customer.0.clone()),
+            consented_at: Set(at),
+            terms_version: Set(terms_version.to_owned()),
+        })
+        .on_conflict(
+            OnConflict::column(insurance_enrolments::Column::CustomerId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        Ok(())
+    }
+
+    async fn ott_services(&self) -> Result<Vec<OttService>, Unexpected> {
+        let rows = ott_services::Entity::find()
+            .order_by_asc(ott_services::Column::ExternalId)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rows.into_iter().map(to_service).collect())
+    }
+
+    async fn upsert_ott_service(
+        &self,
+        external_id: &str,
+        name: &str,
+    ) -> Result<OttService, Unexpected> {
+        ott_services::Entity::insert(ott_services::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            external_id: Set(external_id.to_owned()),
+            name: Set(name.to_owned()),
+        })
+        .on_conflict(
+            OnConflict::column(ott_services::Column::ExternalId)
+                .update_column(ott_services::Column::Name)
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        let row = ott_services::Entity::find()
+            .filter(ott_services::Column::ExternalId.eq(external_id))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("the OTT service just written is gone"))?;
+        Ok(to_service(row))
+    }
+
+    async fn ott_selection(&self, line: &LineId) -> Result<Option<OttSelection>, Unexpected> {
+        let Some(row) = ott_selections::Entity::find_by_id(line.0.clone())
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+        else {
+            return Ok(None);
+        };
+        let service = ott_services::Entity::find_by_id(row.service_id.clone())
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("an OTT selection names a missing service"))?;
+        Ok(Some(OttSelection {
+            service: to_service(service),
+            voucher_code: row.voucher_code,
+            activated: row.activated_at.is_some(),
+        }))
+    }
+
+    async fn select_ott(
+        &self,
+        line: &LineId,
+        service_id: &str,
+        voucher_code: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<OttSelection>, SelectError> {
+        let inserted = ott_selections::Entity::insert(ott_selections::ActiveModel {
+            line_id: Set(line.0.clone()),
+            service_id: Set(service_id.to_owned()),
+            voucher_code: Set(voucher_code.to_owned()),
+            selected_at: Set(at),
+            activated_at: Set(None),
+        })
+        .on_conflict(
+            OnConflict::column(ott_selections::Column::LineId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        if inserted == 0 {
+            let changed = ott_selections::Entity::update_many()
+                .col_expr(ott_selections::Column::ServiceId, Expr::value(service_id))
+                .col_expr(ott_selections::Column::SelectedAt, Expr::value(at))
+                .filter(ott_selections::Column::LineId.eq(&line.0))
+                .filter(ott_selections::Column::ActivatedAt.is_null())
+                .exec(&self.db)
+                .await
+                .map_err(unexpected)?;
+            if changed.rows_affected == 0 {
+                return Err(SelectError::Final);
+            }
+        }
+        Ok(self.ott_selection(line).await?)
+    }
+
+    async fn activate_voucher(
+        &self,
+        line: &LineId,
+        at: DateTime<Utc>,
+    ) -> Result<Option<OttSelection>, Unexpected> {
+        ott_selections::Entity::update_many()
+            .col_expr(ott_selections::Column::ActivatedAt, Expr::value(at))
+            .filter(ott_selections::Column::LineId.eq(&line.0))
+            .filter(ott_selections::Column::ActivatedAt.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.ott_selection(line).await
+    }
+
+    async fn grant_data(
+        &self,
+        lines: &[LineId],
+        month: &str,
+        gigabytes: i32,
+        at: DateTime<Utc>,
+    ) -> Result<u32, Unexpected> {
+        let mut granted = 0_u32;
+        for chunk in lines.chunks(ROWS_PER_STATEMENT) {
+            let txn = self.db.begin().await.map_err(unexpected)?;
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|line| data_grants::ActiveModel {
+                    line_id: Set(line.0.clone()),
+                    month: Set(month.to_owned()),
+                    gigabytes: Set(gigabytes),
+                    granted_at: Set(at),
+                })
+                .collect();
+            // Only the grants this transaction inserted come back: the others exist.
+            let new: Vec<(String, String)> = match data_grants::Entity::insert_many(rows)
+                .on_conflict(
+                    OnConflict::columns([data_grants::Column::LineId, data_grants::Column::Month])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_with_returning_keys(&txn)
+                .await
+            {
+                Ok(keys) => keys,
+                Err(DbErr::RecordNotInserted) => Vec::new(),
+                Err(error) => return Err(unexpected(error)),
+            };
+            let outbox: Vec<_> = new
+                .iter()
+                .map(|(line, month)| {
+                    outbox_row(line, "DATA_GRANT", format!("{month}: {gigabytes} GB"), at)
+                })
+                .collect();
+            if !outbox.is_empty() {
+                provisioning_outbox::Entity::insert_many(outbox)
+                    .exec_without_returning(&txn)
+                    .await
+                    .map_err(unexpected)?;
+            }
+            txn.commit().await.map_err(unexpected)?;
+            granted += u32::try_from(new.len()).unwrap_or(u32::MAX);
+        }
+        Ok(granted)
+    }
+
+    async fn data_grants(&self, line: &LineId) -> Result<Vec<DataGrant>, Unexpected> {
+        let rows = data_grants::Entity::find()
+            .filter(data_grants::Column::LineId.eq(&line.0))
+            .order_by_asc(data_grants::Column::Month)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| DataGrant {
+                month: row.month,
+                gigabytes: row.gigabytes,
+            })
+            .collect())
+    }
+
+    async fn record_roaming(
+        &self,
+        bonus: &NewRoamingBonus,
+        at: DateTime<Utc>,
+    ) -> Result<RoamingBonus, Unexpected> {
+        if let Some(external_id) = &bonus.external_id {
+            let existing = roaming_bonuses::Entity::find()
+                .filter(roaming_bonuses::Column::ExternalId.eq(external_id))
+                .one(&self.db)
+                .await
+                .map_err(unexpected)?;
+            if let Some(row) = existing {
+                return Ok(to_bonus(row));
+            }
+        }
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let inserted = roaming_bonuses::Entity::insert(roaming_bonuses::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            line_id: Set(bonus.line_id.0.clone()),
+            external_id: Set(bonus.external_id.clone()),
+            pass_name: Set(bonus.bonus.pass_name.clone()),
+            data_mb: Set(bonus.bonus.data_mb),
+            bonus_mb: Set(bonus.bonus.bonus_mb),
+            activated_on: Set(bonus.bonus.activated_on),
+            recorded_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::column(roaming_bonuses::Column::ExternalId)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await
+        .map_err(unexpected)?;
+        if inserted == 1 {
+            provisioning_outbox::Entity::insert(outbox_row(
+                &bonus.line_id.0,
+                "ROAMING_BONUS",
+                format!("{}: +{} MB", bonus.bonus.pass_name, bonus.bonus.bonus_mb),
+                at,
+            ))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unexpected)?;
+        }
+        txn.commit().await.map_err(unexpected)?;
+        if inserted == 1 {
+            return Ok(bonus.bonus.clone());
+        }
+        // A concurrent feed of the same record won the insert: answer with its bonus.
+        let external_id = bonus.external_id.clone().unwrap_or_default();
+        let row = roaming_bonuses::Entity::find()
+            .filter(roaming_bonuses::Column::ExternalId.eq(external_id))
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("a roaming record vanished"))?;
+        Ok(to_bonus(row))
+    }
+
+    async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected> {
+        let rows = roaming_bonuses::Entity::find()
+            .filter(roaming_bonuses::Column::LineId.eq(&line.0))
+            .order_by_asc(roaming_bonuses::Column::ActivatedOn)
+            .order_by_asc(roaming_bonuses::Column::RecordedAt)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rows.into_iter().map(to_bonus).collect())
+    }
+}

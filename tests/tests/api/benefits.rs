@@ -1,0 +1,468 @@
+//! The appreciation program through the API: every exclusion and boundary of
+//! program.md section 2 on the demo data set.
+
+use benefits_domain::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code, spawn_app_at};
+
+const FEBRUARY: &str = "2026-02-10T10:00:00+09:00";
+
+async fn demo_at(clock: &str) -> TestApp {
+    let app = spawn_app_at(clock).await;
+    let (_, rejections) = app
+        .import(benefits_api::commands::seed::DEMO_CUSTOMERS)
+        .await;
+    assert!(rejections.is_empty(), "{rejections:?}");
+    app
+}
+
+async fn line_id(app: &TestApp, customer: &str, line: &str) -> String {
+    let body = app
+        .graphql(
+            Role::Customer,
+            customer,
+            "{ me { lines { id externalId } } }",
+            json!({}),
+        )
+        .await;
+    body["data"]["me"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["externalId"] == line)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// `kind -> reason` (null when eligible) of one line.
+async fn benefits_of(app: &TestApp, customer: &str, line: &str) -> Value {
+    let body = app
+        .graphql(
+            Role::Customer,
+            customer,
+            "{ me { lines { externalId benefits { kind eligible reason } } } }",
+            json!({}),
+        )
+        .await;
+    let line = body["data"]["me"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["externalId"] == line)
+        .unwrap()
+        .clone();
+    let mut by_kind = serde_json::Map::new();
+    for benefit in line["benefits"].as_array().unwrap() {
+        assert_eq!(benefit["eligible"], benefit["reason"].is_null());
+        by_kind.insert(
+            benefit["kind"].as_str().unwrap().to_owned(),
+            benefit["reason"].clone(),
+        );
+    }
+    Value::Object(by_kind)
+}
+
+#[tokio::test]
+async fn each_line_gets_one_entry_per_benefit_with_the_first_failing_rule() {
+    let app = demo_at(FEBRUARY).await;
+    let all = |reason: Value| json!({ "MONTHLY_DATA": reason, "ROAMING_BONUS": reason, "OTT_SUBSCRIPTION": reason, "PARTNER_DISCOUNT": reason });
+    assert_eq!(
+        benefits_of(&app, "C-1006", "L-1006-1").await,
+        all(Value::Null)
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1002", "L-1002-1").await,
+        all(json!("NOT_IN_SERVICE_ON_BASE_DATE"))
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1003", "L-1003-1").await,
+        all(json!("NOT_IN_SERVICE_ON_BASE_DATE"))
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1017", "L-1017-1").await,
+        all(json!("NOT_IN_SERVICE_ON_BASE_DATE")),
+        "terminated 2026-01-13"
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1017", "L-1017-2").await,
+        all(json!("LINE_TERMINATED")),
+        "terminated 2026-02-10"
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1014", "L-1014-1").await,
+        json!({ "MONTHLY_DATA": "PREPAID_LINE", "ROAMING_BONUS": null, "OTT_SUBSCRIPTION": null, "PARTNER_DISCOUNT": null })
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1015", "L-1015-2").await,
+        json!({ "MONTHLY_DATA": null, "ROAMING_BONUS": null, "OTT_SUBSCRIPTION": "SECOND_DEVICE", "PARTNER_DISCOUNT": null })
+    );
+    assert_eq!(
+        benefits_of(&app, "C-1016", "L-1016-1").await["MONTHLY_DATA"],
+        "SUSPENDED"
+    );
+}
+
+const INSURANCE: &str = "{ me { insurance { eligible covered automatic coverageEnd reason } } }";
+
+#[tokio::test]
+async fn customers_65_or_over_on_the_base_date_are_covered_automatically() {
+    let app = demo_at(FEBRUARY).await;
+    let born_13th = app
+        .graphql(Role::Customer, "C-1018", INSURANCE, json!({}))
+        .await;
+    assert_eq!(
+        born_13th["data"]["me"]["insurance"],
+        json!({ "eligible": true, "covered": true, "automatic": true, "coverageEnd": "2028-01-31", "reason": null })
+    );
+    let born_14th = app
+        .graphql(Role::Customer, "C-1006", INSURANCE, json!({}))
+        .await;
+    assert_eq!(
+        born_14th["data"]["me"]["insurance"],
+        json!({ "eligible": true, "covered": false, "automatic": false, "coverageEnd": null, "reason": "NOT_ENROLLED" }),
+        "born 1961-01-14: one day too young"
+    );
+    let enrolled = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "mutation { enrollInsurance(consent: true) { covered automatic coverageEnd } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        enrolled["data"]["enrollInsurance"],
+        json!({ "covered": true, "automatic": false, "coverageEnd": "2028-01-31" })
+    );
+    let after = app
+        .graphql(Role::Customer, "C-1006", INSURANCE, json!({}))
+        .await;
+    assert_eq!(after["data"]["me"]["insurance"]["covered"], true);
+}
+
+#[tokio::test]
+async fn enrolling_without_consent_is_bad_input_and_companies_are_not_eligible() {
+    let app = demo_at(FEBRUARY).await;
+    let refused = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "mutation { enrollInsurance(consent: false) { covered } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
+    let company = app
+        .graphql(Role::Customer, "C-1013", INSURANCE, json!({}))
+        .await;
+    assert_eq!(
+        company["data"]["me"]["insurance"]["reason"],
+        "CORPORATE_CUSTOMER"
+    );
+    let enrol = app
+        .graphql(
+            Role::Customer,
+            "C-1013",
+            "mutation { enrollInsurance(consent: true) { covered } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&enrol), Some("NOT_ELIGIBLE"));
+    assert_eq!(
+        enrol["errors"][0]["extensions"]["reason"],
+        "CORPORATE_CUSTOMER"
+    );
+    let gone = app
+        .graphql(Role::Customer, "C-1004", INSURANCE, json!({}))
+        .await;
+    assert_eq!(
+        gone["data"]["me"]["insurance"]["reason"],
+        "NOT_IN_SERVICE_ON_BASE_DATE"
+    );
+}
+
+const GRANT: &str = "mutation($m: String!) { runMonthlyDataGrant(month: $m) { granted skipped } }";
+
+#[tokio::test]
+async fn running_the_february_grant_twice_grants_once() {
+    let app = demo_at("2026-02-01T00:05:00+09:00").await;
+    let first = app
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
+        .await;
+    let again = app
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
+        .await;
+    let first = &first["data"]["runMonthlyDataGrant"];
+    assert!(first["granted"].as_i64().unwrap() > 0, "{first}");
+    assert_eq!(again["data"]["runMonthlyDataGrant"]["granted"], 0);
+    assert_eq!(
+        again["data"]["runMonthlyDataGrant"]["skipped"],
+        first["skipped"]
+    );
+    let grants = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "{ me { lines { externalId dataGrants { month gigabytes } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        grants["data"]["me"]["lines"][0]["dataGrants"],
+        json!([{ "month": "2026-02", "gigabytes": 100 }])
+    );
+    let prepaid = app
+        .graphql(
+            Role::Customer,
+            "C-1014",
+            "{ me { lines { dataGrants { month } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(prepaid["data"]["me"]["lines"][0]["dataGrants"], json!([]));
+}
+
+#[tokio::test]
+async fn two_concurrent_grant_runs_grant_once_in_total() {
+    let app = demo_at("2026-03-01T00:05:00+09:00").await;
+    let token = app.token(Role::Admin, "admin-1");
+    let mut runs = tokio::task::JoinSet::new();
+    for _ in 0..2 {
+        let request = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": GRANT, "variables": { "m": "2026-03" } }));
+        runs.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
+    }
+    let results = runs.join_all().await;
+    let granted: i64 = results
+        .iter()
+        .map(|r| {
+            r["data"]["runMonthlyDataGrant"]["granted"]
+                .as_i64()
+                .unwrap()
+        })
+        .sum();
+    let alone = demo_at("2026-03-01T00:05:00+09:00").await;
+    let single = alone
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-03" }))
+        .await;
+    assert_eq!(
+        granted,
+        single["data"]["runMonthlyDataGrant"]["granted"]
+            .as_i64()
+            .unwrap(),
+        "{results:?}"
+    );
+}
+
+#[tokio::test]
+async fn months_outside_the_program_or_malformed_are_refused() {
+    let app = demo_at(FEBRUARY).await;
+    let august = app
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-08" }))
+        .await;
+    assert_eq!(error_code(&august), Some("WINDOW_CLOSED"));
+    let malformed = app
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "Feb" }))
+        .await;
+    assert_eq!(error_code(&malformed), Some("BAD_USER_INPUT"));
+}
+
+const ROAMING: &str = "mutation($input: RoamingPassInput!) { recordRoamingPass(input: $input) { passName dataMb bonusMb } }";
+
+#[tokio::test]
+async fn a_3001_mb_pass_earns_a_1500_mb_bonus_once_per_billing_record() {
+    let app = demo_at(FEBRUARY).await;
+    let line = line_id(&app, "C-1006", "L-1006-1").await;
+    let pass = json!({ "input": { "lineId": line, "passName": "Japan 5 days", "dataMb": 3001, "activatedOn": "2026-02-09", "externalId": "BILL-1" } });
+    let first = app
+        .graphql(Role::Admin, "admin-1", ROAMING, pass.clone())
+        .await;
+    assert_eq!(
+        first["data"]["recordRoamingPass"],
+        json!({ "passName": "Japan 5 days", "dataMb": 3001, "bonusMb": 1500 })
+    );
+    app.graphql(Role::Admin, "admin-1", ROAMING, pass).await;
+    let listed = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "{ me { lines { roamingBonuses { bonusMb } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"]["me"]["lines"][0]["roamingBonuses"],
+        json!([{ "bonusMb": 1500 }])
+    );
+
+    let late = json!({ "input": { "lineId": line, "passName": "p", "dataMb": 100, "activatedOn": "2026-09-01" } });
+    assert_eq!(
+        error_code(&app.graphql(Role::Admin, "admin-1", ROAMING, late).await),
+        Some("WINDOW_CLOSED")
+    );
+    let iot = line_id(&app, "C-1003", "L-1003-2").await;
+    let fine = json!({ "input": { "lineId": iot, "passName": "p", "dataMb": 100, "activatedOn": "2026-02-09" } });
+    assert!(
+        app.graphql(Role::Admin, "admin-1", ROAMING, fine).await["data"]["recordRoamingPass"]
+            .is_object()
+    );
+}
+
+const SELECT: &str = "mutation($line: ID!, $service: ID!) { selectOtt(lineId: $line, serviceId: $service) { service { name } voucherCode activated } }";
+
+async fn ott_catalog(app: &TestApp) -> (String, String) {
+    let upsert =
+        "mutation($e: String!, $n: String!) { upsertOttService(externalId: $e, name: $n) { id } }";
+    let a = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            upsert,
+            json!({ "e": "OTT-A", "n": "StreamA" }),
+        )
+        .await;
+    let b = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            upsert,
+            json!({ "e": "OTT-B", "n": "StreamB" }),
+        )
+        .await;
+    (
+        a["data"]["upsertOttService"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        b["data"]["upsertOttService"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn an_ott_choice_can_change_until_its_voucher_is_activated() {
+    let app = demo_at(FEBRUARY).await;
+    let (a, b) = ott_catalog(&app).await;
+    let listed = app
+        .graphql(
+            Role::PartnerStore,
+            "S-1",
+            "{ ottServices { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        listed["data"]["ottServices"],
+        json!([{ "name": "StreamA" }, { "name": "StreamB" }])
+    );
+    let line = line_id(&app, "C-1014", "L-1014-1").await;
+    let first = app
+        .graphql(
+            Role::Customer,
+            "C-1014",
+            SELECT,
+            json!({ "line": line, "service": a }),
+        )
+        .await;
+    let voucher = first["data"]["selectOtt"]["voucherCode"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    assert_eq!(
+        voucher.len(),
+        16,
+        "a prepaid line may choose an OTT service"
+    );
+    let changed = app
+        .graphql(
+            Role::Customer,
+            "C-1014",
+            SELECT,
+            json!({ "line": line, "service": b }),
+        )
+        .await;
+    assert_eq!(
+        changed["data"]["selectOtt"],
+        json!({ "service": { "name": "StreamB" }, "voucherCode": voucher, "activated": false })
+    );
+    let activated = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "mutation($line: ID!) { activateOttVoucher(lineId: $line) { activated } }",
+            json!({ "line": line }),
+        )
+        .await;
+    assert_eq!(activated["data"]["activateOttVoucher"]["activated"], true);
+    let final_choice = app
+        .graphql(
+            Role::Customer,
+            "C-1014",
+            SELECT,
+            json!({ "line": line, "service": a }),
+        )
+        .await;
+    assert_eq!(error_code(&final_choice), Some("ALREADY_APPLIED"));
+    let shown = app
+        .graphql(
+            Role::Customer,
+            "C-1014",
+            "{ me { lines { ottSelection { service { name } activated } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        shown["data"]["me"]["lines"][0]["ottSelection"],
+        json!({ "service": { "name": "StreamB" }, "activated": true })
+    );
+}
+
+#[tokio::test]
+async fn ott_is_refused_for_second_devices_other_customers_and_outside_the_window() {
+    let app = demo_at(FEBRUARY).await;
+    let (a, _) = ott_catalog(&app).await;
+    let watch = line_id(&app, "C-1015", "L-1015-2").await;
+    let refused = app
+        .graphql(
+            Role::Customer,
+            "C-1015",
+            SELECT,
+            json!({ "line": watch, "service": a }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("NOT_ELIGIBLE"));
+    assert_eq!(
+        refused["errors"][0]["extensions"]["reason"],
+        "SECOND_DEVICE"
+    );
+    let others = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            SELECT,
+            json!({ "line": watch, "service": a }),
+        )
+        .await;
+    assert_eq!(error_code(&others), Some("NOT_FOUND"));
+
+    let april = demo_at("2026-04-01T10:00:00+09:00").await;
+    let (a, _) = ott_catalog(&april).await;
+    let line = line_id(&april, "C-1006", "L-1006-1").await;
+    let late = april
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            SELECT,
+            json!({ "line": line, "service": a }),
+        )
+        .await;
+    assert_eq!(error_code(&late), Some("WINDOW_CLOSED"));
+}
