@@ -65,6 +65,9 @@ pub enum Command {
     Job {
         #[arg(value_enum)]
         job: commands::job::Job,
+        /// The month of `monthly-data-grant`, like 2026-02.
+        #[arg(long)]
+        month: Option<String>,
     },
 }
 
@@ -103,7 +106,7 @@ pub fn main() -> ExitCode {
                 ttl,
             } => commands::token::run(config, role, customer, store, subject, &ttl).await,
             Command::AuditVerify => commands::audit::verify(config).await,
-            Command::Job { job } => commands::job::run(config, job).await,
+            Command::Job { job, month } => commands::job::run(config, job, month).await,
             Command::Schema => {
                 print!("{}", crate::graphql::sdl());
                 Ok(ExitCode::SUCCESS)

@@ -17,9 +17,11 @@ pub enum Job {
     SendReminders,
     /// The eligibility notice, once, to every eligible line without an application.
     SendNotices,
+    /// The monthly data of `--month` (default: the service clock's month).
+    MonthlyDataGrant,
 }
 
-pub async fn run(config: Config, job: Job) -> anyhow::Result<ExitCode> {
+pub async fn run(config: Config, job: Job, month: Option<String>) -> anyhow::Result<ExitCode> {
     let app = App::build(config).await?;
     let scheduler = Caller {
         principal: Principal {
@@ -29,12 +31,23 @@ pub async fn run(config: Config, job: Job) -> anyhow::Result<ExitCode> {
         source_address: None,
     };
     let started = Instant::now();
-    let sent = match job {
-        Job::SendReminders => app.refunds.send_reminders(&scheduler).await?,
-        Job::SendNotices => app.refunds.send_eligibility_notices(&scheduler).await?,
+    let outcome = match job {
+        Job::SendReminders => format!("sent {}", app.refunds.send_reminders(&scheduler).await?),
+        Job::SendNotices => format!(
+            "sent {}",
+            app.refunds.send_eligibility_notices(&scheduler).await?
+        ),
+        Job::MonthlyDataGrant => {
+            let month = month.unwrap_or_else(|| app.clock.today().format("%Y-%m").to_string());
+            let run = app
+                .appreciation
+                .run_monthly_grant(&scheduler, &month)
+                .await?;
+            format!("{month}: granted {}, skipped {}", run.granted, run.skipped)
+        }
     };
     println!(
-        "{job:?}: sent {sent} in {:.1} s",
+        "{job:?}: {outcome} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

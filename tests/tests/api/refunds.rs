@@ -592,3 +592,86 @@ async fn admins_see_lines_by_reason_and_applications_by_round() {
         json!([{ "round": 1, "status": "SUBMITTED", "count": 1, "amount": 138_000 }])
     );
 }
+
+#[tokio::test]
+async fn a_restart_between_closing_a_round_and_recording_pays_nothing_twice() {
+    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let id = applied["data"]["applyForRefund"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let closed = app
+        .graphql(Role::Admin, "admin-1", CLOSE, json!({ "n": 1 }))
+        .await;
+
+    // Another process on the same database: the service after a crash and restart.
+    let (restarted, _) = app.sibling_at("2026-01-15T10:30:00+09:00").await;
+    let again = app
+        .graphql_at(restarted, Role::Admin, "admin-1", CLOSE, json!({ "n": 1 }))
+        .await;
+    assert_eq!(
+        again["data"], closed["data"],
+        "the same file after the restart: {again}"
+    );
+    let paid = app
+        .graphql_at(
+            restarted,
+            Role::Admin,
+            "admin-1",
+            RECORD,
+            json!({ "id": id, "paid": true }),
+        )
+        .await;
+    assert_eq!(
+        paid["data"]["recordPayoutResult"]["status"], "PAID",
+        "{paid}"
+    );
+    let twice = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            RECORD,
+            json!({ "id": id, "paid": true }),
+        )
+        .await;
+    assert_eq!(twice["data"]["recordPayoutResult"]["status"], "PAID");
+    let failed_after_paid = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            RECORD,
+            json!({ "id": id, "paid": false }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&failed_after_paid),
+        Some("BAD_USER_INPUT"),
+        "a paid refund stays paid"
+    );
+}
+
+#[tokio::test]
+async fn another_customers_application_is_not_found() {
+    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let id = applied["data"]["applyForRefund"]["id"].clone();
+    let body = app
+        .graphql(
+            Role::Customer,
+            "C-1011",
+            CORRECT,
+            json!({ "id": id, "acct": "11112222333" }),
+        )
+        .await;
+    assert_eq!(error_code(&body), Some("NOT_FOUND"));
+    let missing = app
+        .graphql(
+            Role::Customer,
+            "C-1001",
+            CORRECT,
+            json!({ "id": "nope", "acct": "11112222333" }),
+        )
+        .await;
+    assert_eq!(error_code(&missing), Some("NOT_FOUND"));
+}
