@@ -259,7 +259,7 @@ impl AppreciationService {
                 last_customer,
             } = self
                 .customers
-                .lines_page(after.as_ref(), GRANT_BATCH)
+                .lines_page_without_history(after.as_ref(), GRANT_BATCH)
                 .await?;
             let Some(last) = last_customer else { break };
             after = Some(last);

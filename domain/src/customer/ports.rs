@@ -44,6 +44,15 @@ pub trait CustomerRepository: Send + Sync {
         customers: u64,
     ) -> Result<LinesPage, Unexpected>;
 
+    /// Like [`CustomerRepository::lines_page`] but without contract events, terms or
+    /// fees (left empty): for jobs that look only at a line's status, brand, device and
+    /// payment, such as the monthly data grant.
+    async fn lines_page_without_history(
+        &self,
+        after: Option<&CustomerId>,
+        customers: u64,
+    ) -> Result<LinesPage, Unexpected>;
+
     /// The customer with this mobile number, or owning a line with it.
     async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected>;
 

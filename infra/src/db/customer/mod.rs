@@ -109,29 +109,26 @@ impl CustomerRepository for SeaCustomerRepository {
         after: Option<&CustomerId>,
         customers: u64,
     ) -> Result<LinesPage, Unexpected> {
-        let mut page = customers::Entity::find()
-            .select_only()
-            .column(customers::Column::Id)
-            .order_by_asc(customers::Column::Id)
-            .limit(customers);
-        if let Some(after) = after {
-            page = page.filter(customers::Column::Id.gt(&after.0));
-        }
-        let ids: Vec<String> = page.into_tuple().all(&self.db).await.map_err(unexpected)?;
-        let Some(last) = ids.last() else {
-            return Ok(LinesPage::default());
-        };
-        let mut select = lines::Entity::find()
-            .filter(lines::Column::CustomerId.lte(last))
-            .order_by_asc(lines::Column::CustomerId)
-            .order_by_asc(lines::Column::ExternalId);
-        if let Some(after) = after {
-            select = select.filter(lines::Column::CustomerId.gt(&after.0));
-        }
-        let rows = select.all(&self.db).await.map_err(unexpected)?;
+        let (rows, last_customer) = self.page_rows(after, customers).await?;
         Ok(LinesPage {
             lines: self.with_history(rows).await?,
-            last_customer: Some(CustomerId(last.clone())),
+            last_customer,
+        })
+    }
+
+    async fn lines_page_without_history(
+        &self,
+        after: Option<&CustomerId>,
+        customers: u64,
+    ) -> Result<LinesPage, Unexpected> {
+        let (rows, last_customer) = self.page_rows(after, customers).await?;
+        let lines = rows
+            .iter()
+            .map(|row| convert::line(&self.cipher, row, Vec::new(), None, None))
+            .collect::<Result<_, _>>()?;
+        Ok(LinesPage {
+            lines,
+            last_customer,
         })
     }
 
@@ -151,6 +148,36 @@ impl CustomerRepository for SeaCustomerRepository {
 }
 
 impl SeaCustomerRepository {
+    /// The line rows of the next `customers` customers after `after`, and the last of
+    /// those customers (`None` once every customer was read).
+    async fn page_rows(
+        &self,
+        after: Option<&CustomerId>,
+        customers: u64,
+    ) -> Result<(Vec<lines::Model>, Option<CustomerId>), Unexpected> {
+        let mut page = customers::Entity::find()
+            .select_only()
+            .column(customers::Column::Id)
+            .order_by_asc(customers::Column::Id)
+            .limit(customers);
+        if let Some(after) = after {
+            page = page.filter(customers::Column::Id.gt(&after.0));
+        }
+        let ids: Vec<String> = page.into_tuple().all(&self.db).await.map_err(unexpected)?;
+        let Some(last) = ids.last() else {
+            return Ok((Vec::new(), None));
+        };
+        let mut select = lines::Entity::find()
+            .filter(lines::Column::CustomerId.lte(last))
+            .order_by_asc(lines::Column::CustomerId)
+            .order_by_asc(lines::Column::ExternalId);
+        if let Some(after) = after {
+            select = select.filter(lines::Column::CustomerId.gt(&after.0));
+        }
+        let rows = select.all(&self.db).await.map_err(unexpected)?;
+        Ok((rows, Some(CustomerId(last.clone()))))
+    }
+
     /// Loads the contract events, terms and fees of `rows` and opens them into lines.
     async fn with_history(&self, rows: Vec<lines::Model>) -> Result<Vec<Line>, Unexpected> {
         if rows.is_empty() {
