@@ -1,6 +1,7 @@
 //! Where customers and lines are kept.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use super::{Customer, CustomerId, CustomerRecord, Line, LineId, PhoneNumber};
 use crate::error::Unexpected;
@@ -64,5 +65,9 @@ pub trait CustomerRepository: Send + Sync {
     /// # Errors
     /// The whole batch is written in one transaction or not at all. The records must
     /// not share a customer or line external id.
-    async fn upsert(&self, records: &[CustomerRecord]) -> Result<(), UpsertError>;
+    async fn upsert(
+        &self,
+        records: &[CustomerRecord],
+        at: DateTime<Utc>,
+    ) -> Result<(), UpsertError>;
 }

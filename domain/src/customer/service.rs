@@ -95,12 +95,22 @@ impl CustomerService {
     ///
     /// The records must not share a customer or line external id.
     pub async fn import(&self, records: &[CustomerRecord]) -> Vec<RecordOutcome> {
-        if records.is_empty() || self.customers.upsert(records).await.is_ok() {
+        if records.is_empty()
+            || self
+                .customers
+                .upsert(records, self.clock.now())
+                .await
+                .is_ok()
+        {
             return records.iter().map(|_| RecordOutcome::Imported).collect();
         }
         let mut outcomes = Vec::with_capacity(records.len());
         for record in records {
-            let outcome = match self.customers.upsert(std::slice::from_ref(record)).await {
+            let outcome = match self
+                .customers
+                .upsert(std::slice::from_ref(record), self.clock.now())
+                .await
+            {
                 Ok(()) => RecordOutcome::Imported,
                 Err(error) => RecordOutcome::Failed(error.0),
             };

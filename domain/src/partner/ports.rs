@@ -21,7 +21,11 @@ pub enum CatalogError {
 pub trait CatalogRepository: Send + Sync {
     /// Upserts a partner by external id with its stores and offers; offers it no longer
     /// lists are withdrawn (past redemptions keep pointing at them).
-    async fn upsert_partner(&self, partner: &NewPartner) -> Result<Partner, CatalogError>;
+    async fn upsert_partner(
+        &self,
+        partner: &NewPartner,
+        at: DateTime<Utc>,
+    ) -> Result<Partner, CatalogError>;
 
     /// Every partner with its stores and current offers.
     async fn partners(&self) -> Result<Vec<Partner>, Unexpected>;
@@ -126,6 +130,7 @@ pub trait DiscountRepository: Send + Sync {
         id: &str,
         store_id: &str,
         today: NaiveDate,
+        at: DateTime<Utc>,
     ) -> Result<Redemption, CancelError>;
 
     /// A store's redemptions, newest first, strictly after the `after` redemption of

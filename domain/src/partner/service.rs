@@ -97,6 +97,14 @@ impl DiscountService {
         }
     }
 
+    /// The store a partner-store token names, if the catalog has it.
+    async fn calling_store(&self, caller: &Caller) -> Result<Option<Store>, Unexpected> {
+        match caller.principal.store_external_id() {
+            Some(store) => self.catalog.store(store).await,
+            None => Ok(None),
+        }
+    }
+
     /// Every partner with its stores and current offers.
     pub async fn partners(&self) -> Result<Vec<Partner>, Unexpected> {
         self.catalog.partners().await
@@ -131,7 +139,7 @@ impl DiscountService {
         }
         let saved = self
             .catalog
-            .upsert_partner(&partner)
+            .upsert_partner(&partner, self.clock.now())
             .await
             .map_err(|error| match error {
                 CatalogError::StoreOfAnotherPartner(store) => UpsertPartnerError::BadInput(
@@ -202,13 +210,8 @@ impl DiscountService {
         offer_id: &str,
         purchase: i64,
     ) -> Result<TillRequest, TillError> {
-        let store_id = caller
-            .principal
-            .store_external_id()
-            .ok_or(TillError::NotFound("store"))?;
         let store = self
-            .catalog
-            .store(store_id)
+            .calling_store(caller)
             .await?
             .ok_or(TillError::NotFound("store"))?;
         let offer = self
@@ -292,13 +295,8 @@ impl DiscountService {
                 "idempotencyKey must be 1 to 128 characters".into(),
             ));
         }
-        let store_id = caller
-            .principal
-            .store_external_id()
-            .ok_or(TillError::NotFound("store"))?;
         let store = self
-            .catalog
-            .store(store_id)
+            .calling_store(caller)
             .await?
             .ok_or(TillError::NotFound("store"))?;
         let fingerprint = format!("{}|{offer_id}|{purchase}", code.trim());
@@ -357,13 +355,8 @@ impl DiscountService {
         after: Option<&str>,
         limit: u64,
     ) -> Result<Vec<Redemption>, TillError> {
-        let store_id = caller
-            .principal
-            .store_external_id()
-            .ok_or(TillError::NotFound("store"))?;
         let store = self
-            .catalog
-            .store(store_id)
+            .calling_store(caller)
             .await?
             .ok_or(TillError::NotFound("store"))?;
         Ok(self
@@ -397,16 +390,13 @@ impl DiscountService {
         caller: &Caller,
         redemption_id: &str,
     ) -> Result<Redemption, CancelError> {
-        let store_id = caller
-            .principal
-            .store_external_id()
-            .ok_or(CancelError::NotFound)?;
         let store = self
-            .catalog
-            .store(store_id)
+            .calling_store(caller)
             .await?
             .ok_or(CancelError::NotFound)?;
         let today = self.clock.today();
-        self.discounts.cancel(redemption_id, &store.id, today).await
+        self.discounts
+            .cancel(redemption_id, &store.id, today, self.clock.now())
+            .await
     }
 }

@@ -101,6 +101,7 @@ pub trait RefundRepository: Send + Sync {
         id: &ApplicationId,
         account: &BankAccount,
         next_round: Option<i32>,
+        at: DateTime<Utc>,
     ) -> Result<Option<RefundApplication>, Unexpected>;
 
     /// The last round whose payout file held this application (the round a FAILED
@@ -129,5 +130,6 @@ pub trait RefundRepository: Send + Sync {
         &self,
         id: &ApplicationId,
         paid: bool,
+        at: DateTime<Utc>,
     ) -> Result<RefundApplication, RecordError>;
 }

@@ -367,7 +367,7 @@ impl RefundService {
         };
         let corrected = self
             .refunds
-            .correct_account(id, &account, next_round)
+            .correct_account(id, &account, next_round, self.clock.now())
             .await?
             .ok_or(CorrectError::RoundClosed)?;
         self.audit(
@@ -429,7 +429,10 @@ impl RefundService {
             .find(id, None)
             .await?
             .ok_or(RecordError::NotFound)?;
-        let recorded = self.refunds.record_result(id, paid).await?;
+        let recorded = self
+            .refunds
+            .record_result(id, paid, self.clock.now())
+            .await?;
         let (kind, dedupe) = if paid {
             (NotificationKind::RefundPaid, format!("paid:{}", id.0))
         } else {

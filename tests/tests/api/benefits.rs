@@ -4,38 +4,9 @@
 use benefits_domain::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code, spawn_app_at};
+use crate::helpers::{TestApp, error_code, spawn_demo_at};
 
 const FEBRUARY: &str = "2026-02-10T10:00:00+09:00";
-
-async fn demo_at(clock: &str) -> TestApp {
-    let app = spawn_app_at(clock).await;
-    let (_, rejections) = app
-        .import(benefits_api::commands::seed::DEMO_CUSTOMERS)
-        .await;
-    assert!(rejections.is_empty(), "{rejections:?}");
-    app
-}
-
-async fn line_id(app: &TestApp, customer: &str, line: &str) -> String {
-    let body = app
-        .graphql(
-            Role::Customer,
-            customer,
-            "{ me { lines { id externalId } } }",
-            json!({}),
-        )
-        .await;
-    body["data"]["me"]["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["externalId"] == line)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 /// `kind -> reason` (null when eligible) of one line.
 async fn benefits_of(app: &TestApp, customer: &str, line: &str) -> Value {
@@ -67,7 +38,7 @@ async fn benefits_of(app: &TestApp, customer: &str, line: &str) -> Value {
 
 #[tokio::test]
 async fn each_line_gets_one_entry_per_benefit_with_the_first_failing_rule() {
-    let app = demo_at(FEBRUARY).await;
+    let app = spawn_demo_at(FEBRUARY).await;
     let all = |reason: Value| json!({ "MONTHLY_DATA": reason, "ROAMING_BONUS": reason, "OTT_SUBSCRIPTION": reason, "PARTNER_DISCOUNT": reason });
     assert_eq!(
         benefits_of(&app, "C-1006", "L-1006-1").await,
@@ -109,7 +80,7 @@ const INSURANCE: &str = "{ me { insurance { eligible covered automatic coverageE
 
 #[tokio::test]
 async fn customers_65_or_over_on_the_base_date_are_covered_automatically() {
-    let app = demo_at(FEBRUARY).await;
+    let app = spawn_demo_at(FEBRUARY).await;
     let born_13th = app
         .graphql(Role::Customer, "C-1018", INSURANCE, json!({}))
         .await;
@@ -145,7 +116,7 @@ async fn customers_65_or_over_on_the_base_date_are_covered_automatically() {
 
 #[tokio::test]
 async fn enrolling_without_consent_is_bad_input_and_companies_are_not_eligible() {
-    let app = demo_at(FEBRUARY).await;
+    let app = spawn_demo_at(FEBRUARY).await;
     let refused = app
         .graphql(
             Role::Customer,
@@ -188,7 +159,7 @@ const GRANT: &str = "mutation($m: String!) { runMonthlyDataGrant(month: $m) { gr
 
 #[tokio::test]
 async fn running_the_february_grant_twice_grants_once() {
-    let app = demo_at("2026-02-01T00:05:00+09:00").await;
+    let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
     let first = app
         .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
         .await;
@@ -227,7 +198,7 @@ async fn running_the_february_grant_twice_grants_once() {
 
 #[tokio::test]
 async fn two_concurrent_grant_runs_grant_once_in_total() {
-    let app = demo_at("2026-03-01T00:05:00+09:00").await;
+    let app = spawn_demo_at("2026-03-01T00:05:00+09:00").await;
     let token = app.token(Role::Admin, "admin-1");
     let mut runs = tokio::task::JoinSet::new();
     for _ in 0..2 {
@@ -247,7 +218,7 @@ async fn two_concurrent_grant_runs_grant_once_in_total() {
                 .unwrap()
         })
         .sum();
-    let alone = demo_at("2026-03-01T00:05:00+09:00").await;
+    let alone = spawn_demo_at("2026-03-01T00:05:00+09:00").await;
     let single = alone
         .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-03" }))
         .await;
@@ -262,7 +233,7 @@ async fn two_concurrent_grant_runs_grant_once_in_total() {
 
 #[tokio::test]
 async fn months_outside_the_program_or_malformed_are_refused() {
-    let app = demo_at(FEBRUARY).await;
+    let app = spawn_demo_at(FEBRUARY).await;
     let august = app
         .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-08" }))
         .await;
@@ -277,8 +248,8 @@ const ROAMING: &str = "mutation($input: RoamingPassInput!) { recordRoamingPass(i
 
 #[tokio::test]
 async fn a_3001_mb_pass_earns_a_1500_mb_bonus_once_per_billing_record() {
-    let app = demo_at(FEBRUARY).await;
-    let line = line_id(&app, "C-1006", "L-1006-1").await;
+    let app = spawn_demo_at(FEBRUARY).await;
+    let line = app.line_id("C-1006", "L-1006-1").await;
     let pass = json!({ "input": { "lineId": line, "passName": "Japan 5 days", "dataMb": 3001, "activatedOn": "2026-02-09", "externalId": "BILL-1" } });
     let first = app
         .graphql(Role::Admin, "admin-1", ROAMING, pass.clone())
@@ -306,7 +277,7 @@ async fn a_3001_mb_pass_earns_a_1500_mb_bonus_once_per_billing_record() {
         error_code(&app.graphql(Role::Admin, "admin-1", ROAMING, late).await),
         Some("WINDOW_CLOSED")
     );
-    let iot = line_id(&app, "C-1003", "L-1003-2").await;
+    let iot = app.line_id("C-1003", "L-1003-2").await;
     let fine = json!({ "input": { "lineId": iot, "passName": "p", "dataMb": 100, "activatedOn": "2026-02-09" } });
     assert!(
         app.graphql(Role::Admin, "admin-1", ROAMING, fine).await["data"]["recordRoamingPass"]
@@ -349,7 +320,7 @@ async fn ott_catalog(app: &TestApp) -> (String, String) {
 
 #[tokio::test]
 async fn an_ott_choice_can_change_until_its_voucher_is_activated() {
-    let app = demo_at(FEBRUARY).await;
+    let app = spawn_demo_at(FEBRUARY).await;
     let (a, b) = ott_catalog(&app).await;
     let listed = app
         .graphql(
@@ -363,7 +334,7 @@ async fn an_ott_choice_can_change_until_its_voucher_is_activated() {
         listed["data"]["ottServices"],
         json!([{ "name": "StreamA" }, { "name": "StreamB" }])
     );
-    let line = line_id(&app, "C-1014", "L-1014-1").await;
+    let line = app.line_id("C-1014", "L-1014-1").await;
     let first = app
         .graphql(
             Role::Customer,
@@ -427,9 +398,9 @@ async fn an_ott_choice_can_change_until_its_voucher_is_activated() {
 
 #[tokio::test]
 async fn ott_is_refused_for_second_devices_other_customers_and_outside_the_window() {
-    let app = demo_at(FEBRUARY).await;
+    let app = spawn_demo_at(FEBRUARY).await;
     let (a, _) = ott_catalog(&app).await;
-    let watch = line_id(&app, "C-1015", "L-1015-2").await;
+    let watch = app.line_id("C-1015", "L-1015-2").await;
     let refused = app
         .graphql(
             Role::Customer,
@@ -453,9 +424,9 @@ async fn ott_is_refused_for_second_devices_other_customers_and_outside_the_windo
         .await;
     assert_eq!(error_code(&others), Some("NOT_FOUND"));
 
-    let april = demo_at("2026-04-01T10:00:00+09:00").await;
+    let april = spawn_demo_at("2026-04-01T10:00:00+09:00").await;
     let (a, _) = ott_catalog(&april).await;
-    let line = line_id(&april, "C-1006", "L-1006-1").await;
+    let line = april.line_id("C-1006", "L-1006-1").await;
     let late = april
         .graphql(
             Role::Customer,

@@ -123,6 +123,16 @@ async fn serve(settings: Settings) -> (SocketAddr, App) {
     (address, app)
 }
 
+/// Starts a server at `clock` with the demo data set loaded.
+pub async fn spawn_demo_at(clock: &str) -> TestApp {
+    let app = spawn_app_at(clock).await;
+    let (_, rejections) = app
+        .import(benefits_api::commands::seed::DEMO_CUSTOMERS)
+        .await;
+    assert!(rejections.is_empty(), "{rejections:?}");
+    app
+}
+
 /// Starts a server with the clock inside the refund application window.
 pub async fn spawn_app() -> TestApp {
     spawn_app_at(DEFAULT_CLOCK).await
@@ -137,6 +147,24 @@ impl TestApp {
             ..self.settings.clone()
         };
         serve(settings).await
+    }
+
+    /// The id of a customer's line, by external ids, as the customer sees it.
+    pub async fn line_id(&self, customer: &str, line: &str) -> String {
+        let body = self
+            .graphql(
+                Role::Customer,
+                customer,
+                "{ me { lines { id externalId } } }",
+                json!({}),
+            )
+            .await;
+        body["data"]["me"]["lines"]
+            .as_array()
+            .and_then(|lines| lines.iter().find(|l| l["externalId"] == line))
+            .and_then(|l| l["id"].as_str())
+            .unwrap_or_else(|| panic!("{customer} has no line {line}: {body}"))
+            .to_owned()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -3,39 +3,9 @@
 use benefits_domain::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code, spawn_app, spawn_app_at};
+use crate::helpers::{TestApp, error_code, spawn_app, spawn_demo_at};
 
 const APPLY: &str = "mutation($input: ApplyForRefundInput!) { applyForRefund(input: $input) { id status channel amount accountMasked round { number payDate } } }";
-
-/// The demo data set, loaded.
-async fn demo_app_at(clock: &str) -> TestApp {
-    let app = spawn_app_at(clock).await;
-    let (_, rejections) = app
-        .import(benefits_api::commands::seed::DEMO_CUSTOMERS)
-        .await;
-    assert!(rejections.is_empty(), "{rejections:?}");
-    app
-}
-
-async fn line_id(app: &TestApp, customer: &str, line: &str) -> String {
-    let body = app
-        .graphql(
-            Role::Customer,
-            customer,
-            "{ me { lines { id externalId } } }",
-            json!({}),
-        )
-        .await;
-    body["data"]["me"]["lines"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["externalId"] == line)
-        .unwrap_or_else(|| panic!("{line}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn input(line: &str, channel: &str, holder: &str, key: &str) -> Value {
     json!({ "input": {
@@ -51,7 +21,7 @@ async fn apply_as_customer(
     holder: &str,
     key: &str,
 ) -> Value {
-    let id = line_id(app, customer, line).await;
+    let id = app.line_id(customer, line).await;
     app.graphql(
         Role::Customer,
         customer,
@@ -63,7 +33,7 @@ async fn apply_as_customer(
 
 #[tokio::test]
 async fn a_customer_applies_online_and_sees_the_round_and_a_masked_account() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let body = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k1").await;
     let application = &body["data"]["applyForRefund"];
     assert_eq!(application["status"], "SUBMITTED", "{body}");
@@ -92,14 +62,14 @@ async fn a_customer_applies_online_and_sees_the_round_and_a_masked_account() {
 #[tokio::test]
 async fn the_round_follows_the_cancellation_and_application_dates() {
     // Applied on 2026-01-19: after round 1's cut-off.
-    let app = demo_app_at("2026-01-19T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-19T10:00:00+09:00").await;
     let late = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     assert_eq!(
         late["data"]["applyForRefund"]["round"]["number"], 2,
         "{late}"
     );
     // Cancelled 2026-01-20 under the military-service exception: only round 3 takes it.
-    let app = demo_app_at("2026-01-21T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-21T10:00:00+09:00").await;
     let exception = apply_as_customer(&app, "C-1011", "L-1011-1", "Seo Soldier", "k").await;
     assert_eq!(
         exception["data"]["applyForRefund"]["round"],
@@ -115,7 +85,7 @@ async fn applications_open_at_nine_on_the_fourteenth_and_close_at_ten_pm_on_the_
         ("2026-01-31T22:00:00+09:00", true),
         ("2026-01-31T22:00:01+09:00", false),
     ] {
-        let app = demo_app_at(clock).await;
+        let app = spawn_demo_at(clock).await;
         let body = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
         if open {
             assert_eq!(
@@ -130,7 +100,7 @@ async fn applications_open_at_nine_on_the_fourteenth_and_close_at_ten_pm_on_the_
 
 #[tokio::test]
 async fn an_ineligible_line_is_refused_with_its_reason() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let body = apply_as_customer(&app, "C-1007", "L-1007-1", "Yoon Unpaid", "k").await;
     assert_eq!(error_code(&body), Some("NOT_ELIGIBLE"));
     assert_eq!(
@@ -141,18 +111,18 @@ async fn an_ineligible_line_is_refused_with_its_reason() {
 
 #[tokio::test]
 async fn the_account_must_be_in_the_customers_name() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let body = apply_as_customer(&app, "C-1001", "L-1001-1", "Somebody Else", "k").await;
     assert_eq!(error_code(&body), Some("ACCOUNT_HOLDER_MISMATCH"), "{body}");
 }
 
 #[tokio::test]
 async fn a_minor_cannot_apply_online_but_an_agent_in_a_store_can_with_the_guardians_account() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let online = apply_as_customer(&app, "C-1012", "L-1012-1", "Shin Junior", "k").await;
     assert_eq!(error_code(&online), Some("CHANNEL_NOT_ALLOWED"));
 
-    let line = line_id(&app, "C-1012", "L-1012-1").await;
+    let line = app.line_id("C-1012", "L-1012-1").await;
     let by_phone = app
         .graphql(
             Role::Agent,
@@ -184,15 +154,15 @@ async fn a_minor_cannot_apply_online_but_an_agent_in_a_store_can_with_the_guardi
 
 #[tokio::test]
 async fn a_company_applies_in_a_store_only() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let online = apply_as_customer(&app, "C-1013", "L-1013-1", "Acme Logistics", "k").await;
     assert_eq!(error_code(&online), Some("CHANNEL_NOT_ALLOWED"));
 }
 
 #[tokio::test]
 async fn agents_apply_by_phone_and_customers_never_over_an_agents_channel() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
-    let line = line_id(&app, "C-1001", "L-1001-1").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let line = app.line_id("C-1001", "L-1001-1").await;
     let customer_in_store = app
         .graphql(
             Role::Customer,
@@ -227,8 +197,8 @@ async fn agents_apply_by_phone_and_customers_never_over_an_agents_channel() {
 
 #[tokio::test]
 async fn another_customers_line_is_not_found() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
-    let line = line_id(&app, "C-1001", "L-1001-1").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let line = app.line_id("C-1001", "L-1001-1").await;
     let body = app
         .graphql(
             Role::Customer,
@@ -242,8 +212,8 @@ async fn another_customers_line_is_not_found() {
 
 #[tokio::test]
 async fn twenty_concurrent_applications_for_one_line_create_exactly_one() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
-    let line = line_id(&app, "C-1001", "L-1001-1").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let line = app.line_id("C-1001", "L-1001-1").await;
     let token = app.token(Role::Customer, "C-1001");
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..20 {
@@ -268,7 +238,7 @@ async fn twenty_concurrent_applications_for_one_line_create_exactly_one() {
 
 #[tokio::test]
 async fn a_repeated_idempotency_key_returns_the_first_result_and_a_changed_input_conflicts() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let first = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "same").await;
     let again = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "same").await;
     assert_eq!(
@@ -276,7 +246,7 @@ async fn a_repeated_idempotency_key_returns_the_first_result_and_a_changed_input
         "{again}"
     );
 
-    let line = line_id(&app, "C-1001", "L-1001-1").await;
+    let line = app.line_id("C-1001", "L-1001-1").await;
     let mut changed = input(&line, "WEB", "Kim Minji", "same");
     changed["input"]["accountNumber"] = json!("999-999-999999");
     let conflict = app.graphql(Role::Customer, "C-1001", APPLY, changed).await;
@@ -293,7 +263,7 @@ const CORRECT: &str = "mutation($id: ID!, $acct: String!) { updateRefundAccount(
 
 #[tokio::test]
 async fn closing_a_round_schedules_its_applications_and_closing_again_returns_the_same_file() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     let id = applied["data"]["applyForRefund"]["id"]
         .as_str()
@@ -355,7 +325,7 @@ async fn closing_a_round_schedules_its_applications_and_closing_again_returns_th
 
 #[tokio::test]
 async fn a_payout_is_recorded_once_and_a_failed_one_moves_to_the_next_round_after_correction() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     let id = applied["data"]["applyForRefund"]["id"]
         .as_str()
@@ -473,7 +443,7 @@ async fn a_payout_is_recorded_once_and_a_failed_one_moves_to_the_next_round_afte
 
 #[tokio::test]
 async fn the_payout_file_is_for_admins_only_and_its_reading_is_audited() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     for role in [Role::Customer, Role::Agent, Role::PartnerStore] {
         let body = app.graphql(role, "x", CLOSE, json!({ "n": 1 })).await;
         assert_eq!(error_code(&body), Some("FORBIDDEN"), "{role}");
@@ -498,7 +468,7 @@ const REMIND: &str = "mutation { sendRefundReminders { sent } }";
 
 #[tokio::test]
 async fn reminders_go_at_most_three_times_and_never_after_an_application() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     // Eligible without an application: C-1011, the minor C-1012, the company C-1013 and
     // L-1017-1 (cancelled on the window's last day).
@@ -544,7 +514,7 @@ async fn reminders_go_at_most_three_times_and_never_after_an_application() {
 
 #[tokio::test]
 async fn reminders_are_refused_outside_the_application_window() {
-    let app = demo_app_at("2026-02-02T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-02-02T10:00:00+09:00").await;
     let run = app.graphql(Role::Admin, "admin-1", REMIND, json!({})).await;
     assert_eq!(error_code(&run), Some("WINDOW_CLOSED"));
 }
@@ -566,7 +536,7 @@ async fn eligibility_notices_go_once_per_eligible_line() {
 
 #[tokio::test]
 async fn admins_see_lines_by_reason_and_applications_by_round() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     let body = app
         .graphql(
@@ -595,7 +565,7 @@ async fn admins_see_lines_by_reason_and_applications_by_round() {
 
 #[tokio::test]
 async fn a_restart_between_closing_a_round_and_recording_pays_nothing_twice() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     let id = applied["data"]["applyForRefund"]["id"]
         .as_str()
@@ -653,7 +623,7 @@ async fn a_restart_between_closing_a_round_and_recording_pays_nothing_twice() {
 
 #[tokio::test]
 async fn another_customers_application_is_not_found() {
-    let app = demo_app_at("2026-01-15T10:00:00+09:00").await;
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
     let id = applied["data"]["applyForRefund"]["id"].clone();
     let body = app

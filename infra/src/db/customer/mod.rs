@@ -142,8 +142,12 @@ impl CustomerRepository for SeaCustomerRepository {
         self.with_history(rows).await
     }
 
-    async fn upsert(&self, records: &[CustomerRecord]) -> Result<(), UpsertError> {
-        write::upsert(self, records).await.map_err(UpsertError)
+    async fn upsert(
+        &self,
+        records: &[CustomerRecord],
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), UpsertError> {
+        write::upsert(self, records, at).await.map_err(UpsertError)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _,
@@ -79,12 +79,12 @@ where
 pub(super) async fn upsert(
     repository: &SeaCustomerRepository,
     records: &[CustomerRecord],
+    now: DateTime<Utc>,
 ) -> Result<(), Unexpected> {
     if records.is_empty() {
         return Ok(());
     }
     let cipher = &repository.cipher;
-    let now = Utc::now();
     let txn = repository.db.begin().await.map_err(unexpected)?;
 
     let customer_ids = existing_ids::<customers::Entity, _>(

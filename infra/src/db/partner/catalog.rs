@@ -173,7 +173,11 @@ impl SeaCatalogRepository {
 
 #[async_trait]
 impl CatalogRepository for SeaCatalogRepository {
-    async fn upsert_partner(&self, partner: &NewPartner) -> Result<Partner, CatalogError> {
+    async fn upsert_partner(
+        &self,
+        partner: &NewPartner,
+        at: chrono::DateTime<Utc>,
+    ) -> Result<Partner, CatalogError> {
         let txn = self.db.begin().await.map_err(unexpected)?;
         let existing = partners::Entity::find()
             .filter(partners::Column::ExternalId.eq(&partner.external_id))
@@ -186,7 +190,7 @@ impl CatalogRepository for SeaCatalogRepository {
             external_id: Set(partner.external_id.clone()),
             name: Set(partner.name.clone()),
             category: Set(partner.category.as_str().to_owned()),
-            updated_at: Set(Utc::now()),
+            updated_at: Set(at),
         })
         .on_conflict(
             OnConflict::column(partners::Column::ExternalId)

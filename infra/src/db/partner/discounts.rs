@@ -203,8 +203,9 @@ impl DiscountRepository for SeaDiscountRepository {
         id: &str,
         store_id: &str,
         today: NaiveDate,
+        at: DateTime<Utc>,
     ) -> Result<Redemption, CancelError> {
-        till::cancel(self, id, store_id, today).await
+        till::cancel(self, id, store_id, today, at).await
     }
 
     async fn redemptions_of_store(

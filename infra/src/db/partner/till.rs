@@ -162,6 +162,7 @@ pub(super) async fn cancel(
     id: &str,
     store_id: &str,
     today: chrono::NaiveDate,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Redemption, CancelError> {
     let txn = repository.db.begin().await.map_err(unexpected)?;
     let row = redemptions::Entity::find_by_id(id.to_owned())
@@ -181,10 +182,7 @@ pub(super) async fn cancel(
             redemptions::Column::Status,
             Expr::value(RedemptionStatus::Cancelled.as_str()),
         )
-        .col_expr(
-            redemptions::Column::CancelledAt,
-            Expr::value(chrono::Utc::now()),
-        )
+        .col_expr(redemptions::Column::CancelledAt, Expr::value(at))
         .filter(redemptions::Column::Id.eq(id))
         .filter(redemptions::Column::Status.eq(RedemptionStatus::Redeemed.as_str()))
         .exec(&txn)

@@ -211,6 +211,7 @@ impl RefundRepository for SeaRefundRepository {
         id: &ApplicationId,
         account: &BankAccount,
         next_round: Option<i32>,
+        at: DateTime<Utc>,
     ) -> Result<Option<RefundApplication>, Unexpected> {
         let (account_enc, holder_enc) = self.seal_account(&id.0, account);
         let update = || {
@@ -227,10 +228,7 @@ impl RefundRepository for SeaRefundRepository {
                     refund_applications::Column::HolderEnc,
                     Expr::value(holder_enc.clone()),
                 )
-                .col_expr(
-                    refund_applications::Column::UpdatedAt,
-                    Expr::value(Utc::now()),
-                )
+                .col_expr(refund_applications::Column::UpdatedAt, Expr::value(at))
                 .filter(refund_applications::Column::Id.eq(&id.0))
         };
         // Waiting for its round: only the account changes.
@@ -333,7 +331,8 @@ impl RefundRepository for SeaRefundRepository {
         &self,
         id: &ApplicationId,
         paid: bool,
+        at: DateTime<Utc>,
     ) -> Result<RefundApplication, RecordError> {
-        payout::record_result(self, id, paid).await
+        payout::record_result(self, id, paid, at).await
     }
 }

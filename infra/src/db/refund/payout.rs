@@ -127,6 +127,7 @@ pub(super) async fn record_result(
     repository: &SeaRefundRepository,
     id: &ApplicationId,
     paid: bool,
+    at: DateTime<Utc>,
 ) -> Result<RefundApplication, RecordError> {
     let outcome = if paid {
         RefundStatus::Paid
@@ -138,10 +139,7 @@ pub(super) async fn record_result(
             refund_applications::Column::Status,
             Expr::value(outcome.as_str()),
         )
-        .col_expr(
-            refund_applications::Column::UpdatedAt,
-            Expr::value(Utc::now()),
-        );
+        .col_expr(refund_applications::Column::UpdatedAt, Expr::value(at));
     if !paid {
         update = update.col_expr(
             refund_applications::Column::RoundNumber,
