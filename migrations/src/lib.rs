@@ -19,6 +19,7 @@ mod m20261128_000006_notifications;
 mod m20261128_000008_partner_discounts;
 mod m20261128_000009_audit_chain;
 mod m20261128_000010_appreciation;
+mod m20261128_000011_insurance_claims;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_partner_discounts::Migration),
             Box::new(m20261128_000009_audit_chain::Migration),
             Box::new(m20261128_000010_appreciation::Migration),
+            Box::new(m20261128_000011_insurance_claims::Migration),
         ]
     }
 }

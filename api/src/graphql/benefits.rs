@@ -193,7 +193,8 @@ pub struct RoamingPassInput {
     pub external_id: Option<String>,
 }
 
-fn benefit_error(error: BenefitError) -> ApiError {
+/// The API error of a refused appreciation operation.
+pub(super) fn benefit_error(error: BenefitError) -> ApiError {
     match error {
         BenefitError::BadInput(message) => ApiError::bad_input(message),
         BenefitError::NotFound(what) => ApiError::not_found(what),
@@ -204,6 +205,10 @@ fn benefit_error(error: BenefitError) -> ApiError {
             ApiError::new(ErrorCode::NotEligible, "not eligible for this benefit")
                 .with_reason(reason.as_str())
         }
+        BenefitError::LimitReached(cap) => ApiError::new(
+            ErrorCode::LimitReached,
+            format!("over the insurer's limits: at most {cap} KRW"),
+        ),
         BenefitError::Final => ApiError::new(
             ErrorCode::AlreadyApplied,
             "the voucher is activated: the choice is final",

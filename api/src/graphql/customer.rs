@@ -11,6 +11,7 @@ use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
 use super::benefits::{Benefit, DataGrant, Insurance, OttSelection, RoamingBonus};
+use super::claims::InsuranceClaim;
 use super::context::parts;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
@@ -131,6 +132,20 @@ impl Customer {
             status,
             campaign.appreciation.insurance_coverage.last,
         ))
+    }
+
+    /// The customer's insurance claims, newest first.
+    async fn insurance_claims(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<InsuranceClaim>> {
+        let (app, _) = parts(ctx)?;
+        let claims = app
+            .appreciation
+            .claims_of(&self.0.id)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(claims.into_iter().map(InsuranceClaim::from).collect())
     }
 
     /// The in-app inbox, newest first.

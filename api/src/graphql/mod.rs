@@ -4,6 +4,7 @@
 
 mod audit;
 mod benefits;
+mod claims;
 mod context;
 mod customer;
 mod error;
@@ -29,6 +30,7 @@ pub struct Query(
     refund::RefundQuery,
     partner::PartnerQuery,
     benefits::AppreciationQuery,
+    claims::ClaimQuery,
     partner::PartnerReports,
     audit::AuditQuery,
 );
@@ -39,6 +41,7 @@ pub struct Mutation(
     refund::RefundMutation,
     partner::PartnerMutation,
     benefits::AppreciationMutation,
+    claims::ClaimMutation,
 );
 
 /// The service's schema type.

@@ -1,6 +1,7 @@
 //! The customer appreciation program (program.md section 2): which lines get each
 //! benefit, why the others do not, and who is covered by the safety insurance.
 
+pub mod claims;
 pub mod model;
 pub mod ports;
 pub mod rules;

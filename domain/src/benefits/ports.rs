@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::claims::{Claim, ClaimStatus, NewClaim};
 use crate::customer::{CustomerId, LineId};
 use crate::error::Unexpected;
 
@@ -125,4 +126,32 @@ pub trait AppreciationRepository: Send + Sync {
 
     /// A line's roaming bonuses, oldest first.
     async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected>;
+
+    /// Stores a new claim, RECEIVED.
+    async fn file_claim(&self, claim: &NewClaim) -> Result<Claim, Unexpected>;
+
+    /// A claim; with `owner`, only when it is that customer's.
+    async fn claim(
+        &self,
+        id: &str,
+        owner: Option<&CustomerId>,
+    ) -> Result<Option<Claim>, Unexpected>;
+
+    /// A customer's claims, newest first; or, without a customer, the claims in `status`.
+    async fn claims(
+        &self,
+        customer: Option<&CustomerId>,
+        status: Option<ClaimStatus>,
+    ) -> Result<Vec<Claim>, Unexpected>;
+
+    /// Moves a claim from `from` to `to` (setting the approved amount when given);
+    /// `false` when it was no longer in `from`.
+    async fn move_claim(
+        &self,
+        id: &str,
+        from: ClaimStatus,
+        to: ClaimStatus,
+        approved_amount: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Unexpected>;
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike as _, NaiveDate};
 
+use super::claims::{Claim, ClaimStatus, CoverageType, NewClaim, approvable};
 use super::ports::{
     AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
     SelectError,
@@ -36,6 +37,8 @@ pub enum BenefitError {
     NotEligible(BenefitReason),
     #[error("the voucher is activated: the choice is final")]
     Final,
+    #[error("over the insurer's limit: at most {0} KRW")]
+    LimitReached(i64),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -348,6 +351,137 @@ impl AppreciationService {
             ));
         self.audit.append(entry).await?;
         Ok(recorded)
+    }
+
+    /// The calling customer files an insurance claim.
+    pub async fn file_claim(
+        &self,
+        caller: &Caller,
+        coverage: CoverageType,
+        incident_on: &str,
+        loss_amount: i64,
+        description: &str,
+    ) -> Result<Claim, BenefitError> {
+        let incident_on = NaiveDate::parse_from_str(incident_on, "%Y-%m-%d").map_err(|_| {
+            BenefitError::BadInput("incidentDate must be a date like 2026-03-02".into())
+        })?;
+        let description = description.trim();
+        if loss_amount <= 0 || description.is_empty() || description.chars().count() > 2_000 {
+            return Err(BenefitError::BadInput(
+                "a claim needs a positive lossAmount and a description of up to 2,000 characters"
+                    .into(),
+            ));
+        }
+        let customer = self.caller_customer(caller).await?;
+        let lines = self.customers.lines_of(&customer.id).await?;
+        let status = self.insurance(&customer, &lines).await?;
+        if !status.covered {
+            return Err(BenefitError::NotEligible(
+                status.reason.unwrap_or(BenefitReason::NotEnrolled),
+            ));
+        }
+        let campaign = self.campaigns.active().await?;
+        if !campaign
+            .appreciation
+            .insurance_coverage
+            .contains(incident_on)
+            || incident_on > self.clock.today()
+        {
+            return Err(BenefitError::WindowClosed);
+        }
+        let claim = NewClaim {
+            customer_id: customer.id,
+            coverage,
+            incident_on,
+            loss_amount,
+            description: description.to_owned(),
+            filed_at: self.clock.now(),
+        };
+        Ok(self.records.file_claim(&claim).await?)
+    }
+
+    /// A customer's claims, newest first.
+    pub async fn claims_of(&self, customer: &CustomerId) -> Result<Vec<Claim>, Unexpected> {
+        self.records.claims(Some(customer), None).await
+    }
+
+    /// The claims in one status: the insurer's queue.
+    pub async fn claims_in(&self, status: ClaimStatus) -> Result<Vec<Claim>, Unexpected> {
+        self.records.claims(None, Some(status)).await
+    }
+
+    /// Moves a claim on in the insurer's workflow; an approval is capped by the limits
+    /// per claim and per year (the whole approvable amount when none is given).
+    pub async fn move_claim(
+        &self,
+        caller: &Caller,
+        id: &str,
+        to: ClaimStatus,
+        approved_amount: Option<i64>,
+    ) -> Result<Claim, BenefitError> {
+        let claim = self
+            .records
+            .claim(id, None)
+            .await?
+            .ok_or(BenefitError::NotFound("claim"))?;
+        if !claim.status.may_become(to) {
+            return Err(BenefitError::BadInput(format!(
+                "a {} claim cannot become {}",
+                claim.status.as_str(),
+                to.as_str()
+            )));
+        }
+        let approved = if to == ClaimStatus::Approved {
+            let campaign = self.campaigns.active().await?;
+            let rules = &campaign.appreciation;
+            let year = claim.incident_on.year();
+            let already: i64 = self
+                .records
+                .claims(Some(&claim.customer_id), None)
+                .await?
+                .iter()
+                .filter(|other| {
+                    other.id != claim.id
+                        && other.status.counts_against_limit()
+                        && other.incident_on.year() == year
+                })
+                .filter_map(|other| other.approved_amount)
+                .sum();
+            let cap = approvable(
+                claim.loss_amount,
+                rules.insurance_claim_limit,
+                rules.insurance_yearly_limit,
+                already,
+            );
+            let amount = approved_amount.unwrap_or(cap);
+            if amount <= 0 || amount > cap {
+                return Err(BenefitError::LimitReached(cap));
+            }
+            Some(amount)
+        } else {
+            None
+        };
+        if !self
+            .records
+            .move_claim(id, claim.status, to, approved, self.clock.now())
+            .await?
+        {
+            return Err(BenefitError::BadInput(
+                "the claim was moved meanwhile; reload it".into(),
+            ));
+        }
+        let entry = AuditEntry::by(caller, self.clock.now(), "insurance.move_claim")
+            .about(&claim.customer_id)
+            .detail(format!(
+                "claim {id}: {} -> {}",
+                claim.status.as_str(),
+                to.as_str()
+            ));
+        self.audit.append(entry).await?;
+        self.records
+            .claim(id, None)
+            .await?
+            .ok_or(BenefitError::NotFound("claim"))
     }
 
     /// A line's roaming bonuses.

@@ -47,6 +47,8 @@ fn default_rules() -> AppreciationRules {
         discount_code_ttl_seconds: 300,
         insurance_coverage: period("2026-02-01", "2028-01-31"),
         insurance_automatic_age: 65,
+        insurance_claim_limit: 5_000_000,
+        insurance_yearly_limit: 10_000_000,
     }
 }
 

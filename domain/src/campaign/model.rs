@@ -57,6 +57,10 @@ pub struct AppreciationRules {
     pub insurance_coverage: PeriodOfDays,
     /// Customers at least this old on the base date are insured automatically.
     pub insurance_automatic_age: u32,
+    /// The most the insurer pays for one claim (KRW).
+    pub insurance_claim_limit: i64,
+    /// The most the insurer pays one customer for incidents of one calendar year (KRW).
+    pub insurance_yearly_limit: i64,
 }
 
 /// A scheduled payout of refunds: an application goes to the first round whose

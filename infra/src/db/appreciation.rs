@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _,
-    QueryFilter as _, QueryOrder as _, TransactionTrait as _,
+    QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
 };
 
+use benefits_domain::benefits::claims::{Claim, ClaimStatus, NewClaim};
 use benefits_domain::benefits::ports::{
     AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
     SelectError,
@@ -17,8 +18,8 @@ use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
 
 use super::entities::{
-    data_grants, insurance_enrolments, ott_selections, ott_services, provisioning_outbox,
-    roaming_bonuses,
+    data_grants, insurance_claims, insurance_enrolments, ott_selections, ott_services,
+    provisioning_outbox, roaming_bonuses,
 };
 use super::unexpected;
 
@@ -35,6 +36,23 @@ impl SeaAppreciationRepository {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
     }
+}
+
+/// The most claims one list returns.
+const CLAIMS_PER_LIST: u64 = 500;
+
+fn to_claim(row: insurance_claims::Model) -> Result<Claim, Unexpected> {
+    Ok(Claim {
+        coverage: row.coverage_type.parse().map_err(Unexpected::new)?,
+        status: row.status.parse().map_err(Unexpected::new)?,
+        id: row.id,
+        customer_id: CustomerId(row.customer_id),
+        incident_on: row.incident_on,
+        loss_amount: row.loss_amount,
+        description: row.description,
+        approved_amount: row.approved_amount,
+        filed_at: row.filed_at,
+    })
 }
 
 fn to_service(row: ott_services::Model) -> OttService {
@@ -336,6 +354,93 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .map_err(unexpected)?
             .ok_or_else(|| Unexpected::new("a roaming record vanished"))?;
         Ok(to_bonus(row))
+    }
+
+    async fn file_claim(&self, claim: &NewClaim) -> Result<Claim, Unexpected> {
+        let id = uuid::Uuid::new_v4().to_string();
+        insurance_claims::Entity::insert(insurance_claims::ActiveModel {
+            id: Set(id.clone()),
+            customer_id: Set(claim.customer_id.0.clone()),
+            coverage_type: Set(claim.coverage.as_str().to_owned()),
+            incident_on: Set(claim.incident_on),
+            loss_amount: Set(claim.loss_amount),
+            description: Set(claim.description.clone()),
+            status: Set(ClaimStatus::Received.as_str().to_owned()),
+            approved_amount: Set(None),
+            filed_at: Set(claim.filed_at),
+            updated_at: Set(claim.filed_at),
+        })
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        self.claim(&id, None)
+            .await?
+            .ok_or_else(|| Unexpected::new("the claim just filed is gone"))
+    }
+
+    async fn claim(
+        &self,
+        id: &str,
+        owner: Option<&CustomerId>,
+    ) -> Result<Option<Claim>, Unexpected> {
+        let mut select = insurance_claims::Entity::find_by_id(id.to_owned());
+        if let Some(owner) = owner {
+            select = select.filter(insurance_claims::Column::CustomerId.eq(&owner.0));
+        }
+        select
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?
+            .map(to_claim)
+            .transpose()
+    }
+
+    async fn claims(
+        &self,
+        customer: Option<&CustomerId>,
+        status: Option<ClaimStatus>,
+    ) -> Result<Vec<Claim>, Unexpected> {
+        let mut select = insurance_claims::Entity::find()
+            .order_by_desc(insurance_claims::Column::FiledAt)
+            .order_by_desc(insurance_claims::Column::Id);
+        if let Some(customer) = customer {
+            select = select.filter(insurance_claims::Column::CustomerId.eq(&customer.0));
+        }
+        if let Some(status) = status {
+            select = select.filter(insurance_claims::Column::Status.eq(status.as_str()));
+        }
+        let rows = select
+            .limit(CLAIMS_PER_LIST)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        rows.into_iter().map(to_claim).collect()
+    }
+
+    async fn move_claim(
+        &self,
+        id: &str,
+        from: ClaimStatus,
+        to: ClaimStatus,
+        approved_amount: Option<i64>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, Unexpected> {
+        let mut update = insurance_claims::Entity::update_many()
+            .col_expr(insurance_claims::Column::Status, Expr::value(to.as_str()))
+            .col_expr(insurance_claims::Column::UpdatedAt, Expr::value(at));
+        if let Some(amount) = approved_amount {
+            update = update.col_expr(
+                insurance_claims::Column::ApprovedAmount,
+                Expr::value(amount),
+            );
+        }
+        let moved = update
+            .filter(insurance_claims::Column::Id.eq(id))
+            .filter(insurance_claims::Column::Status.eq(from.as_str()))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(moved.rows_affected == 1)
     }
 
     async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected> {

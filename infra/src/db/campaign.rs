@@ -104,6 +104,8 @@ fn to_campaign(
             discount_code_ttl_seconds: row.discount_code_ttl_seconds,
             insurance_coverage: period(row.insurance_from, row.insurance_until),
             insurance_automatic_age: u32::try_from(row.insurance_automatic_age).unwrap_or(65),
+            insurance_claim_limit: row.insurance_claim_limit,
+            insurance_yearly_limit: row.insurance_yearly_limit,
         },
         payout_rounds: rounds
             .into_iter()

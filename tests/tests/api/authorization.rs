@@ -90,6 +90,16 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::Admin],
         r#"mutation { recordRoamingPass(input: { lineId: "x", passName: "p", dataMb: 1, activatedOn: "2026-02-10" }) { bonusMb } }"#,
     ),
+    (
+        "fileInsuranceClaim",
+        &[Role::Customer],
+        r#"mutation { fileInsuranceClaim(input: { coverageType: PHISHING_OR_HACKING, incidentDate: "2026-03-02", lossAmount: 1, description: "d" }) { id } }"#,
+    ),
+    (
+        "moveInsuranceClaim",
+        &[Role::Admin],
+        r#"mutation { moveInsuranceClaim(id: "x", status: UNDER_REVIEW) { id } }"#,
+    ),
 ];
 
 /// The mutation names of the exported SDL.

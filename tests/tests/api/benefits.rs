@@ -437,3 +437,184 @@ async fn ott_is_refused_for_second_devices_other_customers_and_outside_the_windo
         .await;
     assert_eq!(error_code(&late), Some("WINDOW_CLOSED"));
 }
+
+const FILE_CLAIM: &str = "mutation($input: InsuranceClaimInput!) { fileInsuranceClaim(input: $input) { id status lossAmount } }";
+const MOVE_CLAIM: &str = "mutation($id: ID!, $status: ClaimStatus!, $amount: Int) { moveInsuranceClaim(id: $id, status: $status, approvedAmount: $amount) { status approvedAmount } }";
+
+fn claim(loss: i64, incident: &str) -> Value {
+    json!({ "input": { "coverageType": "SECOND_HAND_TRADE_SCAM", "incidentDate": incident, "lossAmount": loss, "description": "paid for a camera that never came" } })
+}
+
+#[tokio::test]
+async fn a_covered_customers_claim_moves_through_review_to_payment_within_the_limits() {
+    let app = spawn_demo_at("2026-03-10T10:00:00+09:00").await;
+    let filed = app
+        .graphql(
+            Role::Customer,
+            "C-1018",
+            FILE_CLAIM,
+            claim(7_000_000, "2026-03-02"),
+        )
+        .await;
+    assert_eq!(
+        filed["data"]["fileInsuranceClaim"]["status"], "RECEIVED",
+        "{filed}"
+    );
+    let id = filed["data"]["fileInsuranceClaim"]["id"].clone();
+
+    let skipped = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            MOVE_CLAIM,
+            json!({ "id": id, "status": "APPROVED" }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&skipped),
+        Some("BAD_USER_INPUT"),
+        "review comes first"
+    );
+    app.graphql(
+        Role::Admin,
+        "admin-1",
+        MOVE_CLAIM,
+        json!({ "id": id, "status": "UNDER_REVIEW" }),
+    )
+    .await;
+    let too_much = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            MOVE_CLAIM,
+            json!({ "id": id, "status": "APPROVED", "amount": 6_000_000 }),
+        )
+        .await;
+    assert_eq!(
+        error_code(&too_much),
+        Some("LIMIT_REACHED"),
+        "5,000,000 a claim"
+    );
+    let approved = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            MOVE_CLAIM,
+            json!({ "id": id, "status": "APPROVED" }),
+        )
+        .await;
+    assert_eq!(
+        approved["data"]["moveInsuranceClaim"],
+        json!({ "status": "APPROVED", "approvedAmount": 5_000_000 })
+    );
+    let paid = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            MOVE_CLAIM,
+            json!({ "id": id, "status": "PAID" }),
+        )
+        .await;
+    assert_eq!(paid["data"]["moveInsuranceClaim"]["status"], "PAID");
+
+    // The year's limit is 10,000,000: a second claim of the year gets what is left.
+    let second = app
+        .graphql(
+            Role::Customer,
+            "C-1018",
+            FILE_CLAIM,
+            claim(9_000_000, "2026-03-05"),
+        )
+        .await;
+    let second = second["data"]["fileInsuranceClaim"]["id"].clone();
+    app.graphql(
+        Role::Admin,
+        "admin-1",
+        MOVE_CLAIM,
+        json!({ "id": second, "status": "UNDER_REVIEW" }),
+    )
+    .await;
+    let capped = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            MOVE_CLAIM,
+            json!({ "id": second, "status": "APPROVED" }),
+        )
+        .await;
+    assert_eq!(
+        capped["data"]["moveInsuranceClaim"]["approvedAmount"],
+        5_000_000
+    );
+    let queue = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ insuranceClaims(status: APPROVED) { lossAmount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        queue["data"]["insuranceClaims"],
+        json!([{ "lossAmount": 9_000_000 }])
+    );
+    let mine = app
+        .graphql(
+            Role::Customer,
+            "C-1018",
+            "{ me { insuranceClaims { status } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        mine["data"]["me"]["insuranceClaims"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn only_covered_customers_claim_and_only_for_incidents_within_cover() {
+    let app = spawn_demo_at("2026-03-10T10:00:00+09:00").await;
+    let uncovered = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            FILE_CLAIM,
+            claim(10_000, "2026-03-02"),
+        )
+        .await;
+    assert_eq!(error_code(&uncovered), Some("NOT_ELIGIBLE"));
+    assert_eq!(
+        uncovered["errors"][0]["extensions"]["reason"],
+        "NOT_ENROLLED"
+    );
+    let before_cover = app
+        .graphql(
+            Role::Customer,
+            "C-1018",
+            FILE_CLAIM,
+            claim(10_000, "2026-01-20"),
+        )
+        .await;
+    assert_eq!(error_code(&before_cover), Some("WINDOW_CLOSED"));
+    let future = app
+        .graphql(
+            Role::Customer,
+            "C-1018",
+            FILE_CLAIM,
+            claim(10_000, "2026-04-01"),
+        )
+        .await;
+    assert_eq!(
+        error_code(&future),
+        Some("WINDOW_CLOSED"),
+        "an incident cannot lie ahead"
+    );
+    let nothing_lost = app
+        .graphql(Role::Customer, "C-1018", FILE_CLAIM, claim(0, "2026-03-02"))
+        .await;
+    assert_eq!(error_code(&nothing_lost), Some("BAD_USER_INPUT"));
+}

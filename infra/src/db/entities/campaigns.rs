@@ -37,6 +37,8 @@ pub struct Model {
     pub insurance_from: Date,
     pub insurance_until: Date,
     pub insurance_automatic_age: i32,
+    pub insurance_claim_limit: i64,
+    pub insurance_yearly_limit: i64,
     pub updated_at: DateTimeUtc,
 }
 

@@ -12,6 +12,7 @@ pub mod discount_codes;
 pub mod discount_return_rates;
 pub mod etf_charges;
 pub mod idempotency_keys;
+pub mod insurance_claims;
 pub mod insurance_enrolments;
 pub mod lines;
 pub mod notifications;
