@@ -20,6 +20,7 @@ mod m20261128_000008_partner_discounts;
 mod m20261128_000009_audit_chain;
 mod m20261128_000010_appreciation;
 mod m20261128_000011_insurance_claims;
+mod m20261128_000012_roaming_extensions;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_audit_chain::Migration),
             Box::new(m20261128_000010_appreciation::Migration),
             Box::new(m20261128_000011_insurance_claims::Migration),
+            Box::new(m20261128_000012_roaming_extensions::Migration),
         ]
     }
 }

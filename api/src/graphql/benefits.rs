@@ -163,6 +163,26 @@ impl From<ports::RoamingBonus> for RoamingBonus {
     }
 }
 
+/// An existing roaming offer extended by the campaign.
+#[derive(SimpleObject)]
+pub struct RoamingExtension {
+    pub offer_code: String,
+    /// `YYYY-MM-DD`: when the offer would have ended.
+    pub original_end: String,
+    /// `YYYY-MM-DD`: when it ends now.
+    pub extended_until: String,
+}
+
+impl From<ports::RoamingExtension> for RoamingExtension {
+    fn from(extension: ports::RoamingExtension) -> Self {
+        Self {
+            offer_code: extension.offer_code,
+            original_end: extension.original_end.to_string(),
+            extended_until: extension.extended_until.to_string(),
+        }
+    }
+}
+
 /// What a monthly grant run did.
 #[derive(SimpleObject)]
 pub struct GrantRun {
@@ -329,6 +349,44 @@ impl AppreciationMutation {
             .await
             .map_err(benefit_error)?;
         Ok(run.into())
+    }
+
+    /// Lists an existing roaming offer as extended by the campaign until `until`
+    /// (`YYYY-MM-DD`); returns `until`.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn extend_roaming_offer(
+        &self,
+        ctx: &Context<'_>,
+        offer_code: String,
+        until: String,
+    ) -> async_graphql::Result<String> {
+        let (app, caller) = parts(ctx)?;
+        let until = app
+            .appreciation
+            .extend_roaming_offer(caller, &offer_code, &until)
+            .await
+            .map_err(benefit_error)?;
+        Ok(until.to_string())
+    }
+
+    /// Billing reports a roaming offer a line holds (`endsOn` `YYYY-MM-DD`); when the
+    /// campaign extends it, the extension is recorded once and pushed to billing. Null
+    /// when the offer is not extended.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn record_roaming_offer(
+        &self,
+        ctx: &Context<'_>,
+        line_id: ID,
+        offer_code: String,
+        ends_on: String,
+    ) -> async_graphql::Result<Option<RoamingExtension>> {
+        let (app, _) = parts(ctx)?;
+        let extension = app
+            .appreciation
+            .record_roaming_offer(&LineId(line_id.0), &offer_code, &ends_on)
+            .await
+            .map_err(benefit_error)?;
+        Ok(extension.map(RoamingExtension::from))
     }
 
     /// Records a roaming pass fed from billing and its bonus.

@@ -10,7 +10,9 @@ use benefits_domain::customer::{self as domain, service::FindByPhoneError, servi
 use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
-use super::benefits::{Benefit, DataGrant, Insurance, OttSelection, RoamingBonus};
+use super::benefits::{
+    Benefit, DataGrant, Insurance, OttSelection, RoamingBonus, RoamingExtension,
+};
 use super::claims::InsuranceClaim;
 use super::context::parts;
 use super::fee_waiver::FeeWaiver;
@@ -224,6 +226,20 @@ impl Line {
             .await
             .map_err(ApiError::internal)?;
         Ok(bonuses.into_iter().map(RoamingBonus::from).collect())
+    }
+
+    /// The line's existing roaming offers extended by the campaign.
+    async fn roaming_extensions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Vec<RoamingExtension>> {
+        let (app, _) = parts(ctx)?;
+        let extensions = app
+            .appreciation
+            .roaming_extensions(&self.id)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(extensions.into_iter().map(RoamingExtension::from).collect())
     }
 
     /// Whether the early-termination fee is waived, and why not.

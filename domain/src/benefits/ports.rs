@@ -40,6 +40,14 @@ pub struct RoamingBonus {
     pub activated_on: NaiveDate,
 }
 
+/// An existing roaming offer of a line, extended by the campaign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoamingExtension {
+    pub offer_code: String,
+    pub original_end: NaiveDate,
+    pub extended_until: NaiveDate,
+}
+
 /// A roaming pass fed from billing, with its bonus, to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewRoamingBonus {
@@ -126,6 +134,33 @@ pub trait AppreciationRepository: Send + Sync {
 
     /// A line's roaming bonuses, oldest first.
     async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected>;
+
+    /// Lists an existing roaming offer as extended by the campaign until `until`.
+    async fn extend_roaming_offer(
+        &self,
+        campaign_id: &str,
+        offer_code: &str,
+        until: NaiveDate,
+    ) -> Result<(), Unexpected>;
+
+    /// Until when the campaign extends a roaming offer, if it does.
+    async fn roaming_offer_extension(
+        &self,
+        campaign_id: &str,
+        offer_code: &str,
+    ) -> Result<Option<NaiveDate>, Unexpected>;
+
+    /// Records a line's extension once, pushing it to billing; returns the recorded one
+    /// (the first, when billing reports the offer again).
+    async fn record_extension(
+        &self,
+        line: &LineId,
+        extension: &RoamingExtension,
+        at: DateTime<Utc>,
+    ) -> Result<RoamingExtension, Unexpected>;
+
+    /// A line's extended roaming offers.
+    async fn roaming_extensions(&self, line: &LineId) -> Result<Vec<RoamingExtension>, Unexpected>;
 
     /// Stores a new claim, RECEIVED.
     async fn file_claim(&self, claim: &NewClaim) -> Result<Claim, Unexpected>;

@@ -8,7 +8,7 @@ use chrono::{Datelike as _, NaiveDate};
 use super::claims::{Claim, ClaimStatus, CoverageType, NewClaim, approvable};
 use super::ports::{
     AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
-    SelectError,
+    RoamingExtension, SelectError,
 };
 use super::{BenefitKind, BenefitReason, InsuranceStatus, insurance, line_benefit};
 use crate::audit::{AuditEntry, AuditLog};
@@ -482,6 +482,84 @@ impl AppreciationService {
             .claim(id, None)
             .await?
             .ok_or(BenefitError::NotFound("claim"))
+    }
+
+    /// Lists an existing roaming offer as extended by the campaign until `until`.
+    pub async fn extend_roaming_offer(
+        &self,
+        caller: &Caller,
+        offer_code: &str,
+        until: &str,
+    ) -> Result<NaiveDate, BenefitError> {
+        let until = NaiveDate::parse_from_str(until, "%Y-%m-%d")
+            .map_err(|_| BenefitError::BadInput("until must be a date like 2026-08-31".into()))?;
+        let offer_code = offer_code.trim();
+        if offer_code.is_empty() || offer_code.len() > 64 {
+            return Err(BenefitError::BadInput(
+                "offerCode must be 1 to 64 characters".into(),
+            ));
+        }
+        let campaign = self.campaigns.active().await?;
+        self.records
+            .extend_roaming_offer(&campaign.id, offer_code, until)
+            .await?;
+        let entry = AuditEntry::by(caller, self.clock.now(), "roaming.extend_offer")
+            .detail(format!("{offer_code} until {until}"));
+        self.audit.append(entry).await?;
+        Ok(until)
+    }
+
+    /// Billing reports a roaming offer a line holds: when the campaign extends that
+    /// offer and the line may have roaming benefits, the extension is recorded once and
+    /// pushed to billing. `None` when the offer is not extended or already ends later.
+    pub async fn record_roaming_offer(
+        &self,
+        line_id: &LineId,
+        offer_code: &str,
+        ends_on: &str,
+    ) -> Result<Option<RoamingExtension>, BenefitError> {
+        let ends_on = NaiveDate::parse_from_str(ends_on, "%Y-%m-%d")
+            .map_err(|_| BenefitError::BadInput("endsOn must be a date like 2026-03-31".into()))?;
+        let line = self
+            .customers
+            .line(line_id, None)
+            .await?
+            .ok_or(BenefitError::NotFound("line"))?;
+        let campaign = self.campaigns.active().await?;
+        line_benefit(
+            BenefitKind::RoamingBonus,
+            &line.facts,
+            &campaign.appreciation,
+        )
+        .map_err(BenefitError::NotEligible)?;
+        let Some(until) = self
+            .records
+            .roaming_offer_extension(&campaign.id, offer_code.trim())
+            .await?
+        else {
+            return Ok(None);
+        };
+        if ends_on >= until {
+            return Ok(None);
+        }
+        let extension = RoamingExtension {
+            offer_code: offer_code.trim().to_owned(),
+            original_end: ends_on,
+            extended_until: until,
+        };
+        Ok(Some(
+            self.records
+                .record_extension(&line.id, &extension, self.clock.now())
+                .await?,
+        ))
+    }
+
+    /// A line's extended roaming offers.
+    pub async fn roaming_extensions(
+        &self,
+        line: &LineId,
+    ) -> Result<Vec<RoamingExtension>, Unexpected> {
+        self.records.roaming_extensions(line).await
     }
 
     /// A line's roaming bonuses.

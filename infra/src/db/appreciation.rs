@@ -2,7 +2,7 @@
 //! one bonus per billing record are primary and unique keys; inserts skip what exists.
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _,
@@ -12,14 +12,14 @@ use sea_orm::{
 use benefits_domain::benefits::claims::{Claim, ClaimStatus, NewClaim};
 use benefits_domain::benefits::ports::{
     AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
-    SelectError,
+    RoamingExtension, SelectError,
 };
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
 
 use super::entities::{
-    data_grants, insurance_claims, insurance_enrolments, ott_selections, ott_services,
-    provisioning_outbox, roaming_bonuses,
+    campaign_roaming_offers, data_grants, insurance_claims, insurance_enrolments, ott_selections,
+    ott_services, provisioning_outbox, roaming_bonuses, roaming_extensions,
 };
 use super::unexpected;
 
@@ -53,6 +53,14 @@ fn to_claim(row: insurance_claims::Model) -> Result<Claim, Unexpected> {
         approved_amount: row.approved_amount,
         filed_at: row.filed_at,
     })
+}
+
+fn to_extension(row: roaming_extensions::Model) -> RoamingExtension {
+    RoamingExtension {
+        offer_code: row.offer_code,
+        original_end: row.original_end,
+        extended_until: row.extended_until,
+    }
 }
 
 fn to_service(row: ott_services::Model) -> OttService {
@@ -354,6 +362,105 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .map_err(unexpected)?
             .ok_or_else(|| Unexpected::new("a roaming record vanished"))?;
         Ok(to_bonus(row))
+    }
+
+    async fn extend_roaming_offer(
+        &self,
+        campaign_id: &str,
+        offer_code: &str,
+        until: NaiveDate,
+    ) -> Result<(), Unexpected> {
+        campaign_roaming_offers::Entity::insert(campaign_roaming_offers::ActiveModel {
+            campaign_id: Set(campaign_id.to_owned()),
+            offer_code: Set(offer_code.to_owned()),
+            extended_until: Set(until),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                campaign_roaming_offers::Column::CampaignId,
+                campaign_roaming_offers::Column::OfferCode,
+            ])
+            .update_column(campaign_roaming_offers::Column::ExtendedUntil)
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        Ok(())
+    }
+
+    async fn roaming_offer_extension(
+        &self,
+        campaign_id: &str,
+        offer_code: &str,
+    ) -> Result<Option<NaiveDate>, Unexpected> {
+        let row = campaign_roaming_offers::Entity::find_by_id((
+            campaign_id.to_owned(),
+            offer_code.to_owned(),
+        ))
+        .one(&self.db)
+        .await
+        .map_err(unexpected)?;
+        Ok(row.map(|row| row.extended_until))
+    }
+
+    async fn record_extension(
+        &self,
+        line: &LineId,
+        extension: &RoamingExtension,
+        at: DateTime<Utc>,
+    ) -> Result<RoamingExtension, Unexpected> {
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let inserted = roaming_extensions::Entity::insert(roaming_extensions::ActiveModel {
+            line_id: Set(line.0.clone()),
+            offer_code: Set(extension.offer_code.clone()),
+            original_end: Set(extension.original_end),
+            extended_until: Set(extension.extended_until),
+            recorded_at: Set(at),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                roaming_extensions::Column::LineId,
+                roaming_extensions::Column::OfferCode,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await
+        .map_err(unexpected)?;
+        if inserted == 1 {
+            provisioning_outbox::Entity::insert(outbox_row(
+                &line.0,
+                "ROAMING_EXTENSION",
+                format!(
+                    "{}: {} -> {}",
+                    extension.offer_code, extension.original_end, extension.extended_until
+                ),
+                at,
+            ))
+            .exec_without_returning(&txn)
+            .await
+            .map_err(unexpected)?;
+        }
+        let stored =
+            roaming_extensions::Entity::find_by_id((line.0.clone(), extension.offer_code.clone()))
+                .one(&txn)
+                .await
+                .map_err(unexpected)?
+                .ok_or_else(|| Unexpected::new("the extension just recorded is gone"))?;
+        txn.commit().await.map_err(unexpected)?;
+        Ok(to_extension(stored))
+    }
+
+    async fn roaming_extensions(&self, line: &LineId) -> Result<Vec<RoamingExtension>, Unexpected> {
+        let rows = roaming_extensions::Entity::find()
+            .filter(roaming_extensions::Column::LineId.eq(&line.0))
+            .order_by_asc(roaming_extensions::Column::OfferCode)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rows.into_iter().map(to_extension).collect())
     }
 
     async fn file_claim(&self, claim: &NewClaim) -> Result<Claim, Unexpected> {

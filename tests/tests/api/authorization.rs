@@ -100,6 +100,16 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::Admin],
         r#"mutation { moveInsuranceClaim(id: "x", status: UNDER_REVIEW) { id } }"#,
     ),
+    (
+        "extendRoamingOffer",
+        &[Role::Admin],
+        r#"mutation { extendRoamingOffer(offerCode: "R", until: "2026-08-31") }"#,
+    ),
+    (
+        "recordRoamingOffer",
+        &[Role::Admin],
+        r#"mutation { recordRoamingOffer(lineId: "x", offerCode: "R", endsOn: "2026-03-31") { offerCode } }"#,
+    ),
 ];
 
 /// The mutation names of the exported SDL.

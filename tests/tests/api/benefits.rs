@@ -618,3 +618,80 @@ async fn only_covered_customers_claim_and_only_for_incidents_within_cover() {
         .await;
     assert_eq!(error_code(&nothing_lost), Some("BAD_USER_INPUT"));
 }
+
+const RECORD_OFFER: &str = "mutation($line: ID!, $offer: String!, $ends: String!) { recordRoamingOffer(lineId: $line, offerCode: $offer, endsOn: $ends) { offerCode originalEnd extendedUntil } }";
+
+#[tokio::test]
+async fn an_extended_roaming_offer_is_recorded_once_and_shown_with_both_end_dates() {
+    let app = spawn_demo_at(FEBRUARY).await;
+    let extend = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "mutation { extendRoamingOffer(offerCode: \"ROAM-ASIA\", until: \"2026-08-31\") }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        extend["data"]["extendRoamingOffer"], "2026-08-31",
+        "{extend}"
+    );
+    let line = app.line_id("C-1006", "L-1006-1").await;
+    let first = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            RECORD_OFFER,
+            json!({ "line": line, "offer": "ROAM-ASIA", "ends": "2026-03-31" }),
+        )
+        .await;
+    let expected = json!({ "offerCode": "ROAM-ASIA", "originalEnd": "2026-03-31", "extendedUntil": "2026-08-31" });
+    assert_eq!(first["data"]["recordRoamingOffer"], expected, "{first}");
+    let again = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            RECORD_OFFER,
+            json!({ "line": line, "offer": "ROAM-ASIA", "ends": "2026-04-30" }),
+        )
+        .await;
+    assert_eq!(
+        again["data"]["recordRoamingOffer"], expected,
+        "recorded once"
+    );
+    let other = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            RECORD_OFFER,
+            json!({ "line": line, "offer": "ROAM-EU", "ends": "2026-03-31" }),
+        )
+        .await;
+    assert_eq!(
+        other["data"]["recordRoamingOffer"],
+        Value::Null,
+        "not an extended offer"
+    );
+    let shown = app
+        .graphql(
+            Role::Customer,
+            "C-1006",
+            "{ me { lines { roamingExtensions { offerCode originalEnd extendedUntil } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        shown["data"]["me"]["lines"][0]["roamingExtensions"],
+        json!([expected])
+    );
+    let terminated = app.line_id("C-1017", "L-1017-2").await;
+    let refused = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            RECORD_OFFER,
+            json!({ "line": terminated, "offer": "ROAM-ASIA", "ends": "2026-03-31" }),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("NOT_ELIGIBLE"));
+}

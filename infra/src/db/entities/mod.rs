@@ -3,6 +3,7 @@
 
 pub mod audit_chain_head;
 pub mod audit_log;
+pub mod campaign_roaming_offers;
 pub mod campaigns;
 pub mod contract_events;
 pub mod contract_terms;
@@ -28,5 +29,6 @@ pub mod provisioning_outbox;
 pub mod redemptions;
 pub mod refund_applications;
 pub mod roaming_bonuses;
+pub mod roaming_extensions;
 pub mod sms_outbox;
 pub mod stores;
