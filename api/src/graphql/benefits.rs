@@ -237,6 +237,30 @@ pub(super) fn benefit_error(error: BenefitError) -> ApiError {
     }
 }
 
+/// A customer on the insurer's list (personal data: admins only, every read audited).
+#[derive(SimpleObject)]
+pub struct CoveredCustomer {
+    pub customer_external_id: String,
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub birth_date: String,
+    /// Covered without applying (65 or over on the base date).
+    pub automatic: bool,
+    /// RFC 3339, when the customer consented to the insurer's terms.
+    pub consented_at: Option<String>,
+}
+
+/// One page of the insurer's list.
+#[derive(SimpleObject)]
+pub struct CoveredCustomerPage {
+    pub items: Vec<CoveredCustomer>,
+    /// Pass as `after` for the next page; null on the last.
+    pub next_cursor: Option<ID>,
+}
+
+/// Customers scanned per page of the insurer's list, at most.
+const MAX_SCAN: i32 = 1_000;
+
 /// Appreciation queries.
 #[derive(Default)]
 pub struct AppreciationQuery;
@@ -255,6 +279,40 @@ impl AppreciationQuery {
             .await
             .map_err(ApiError::internal)?;
         Ok(services.into_iter().map(OttService::from).collect())
+    }
+
+    /// The insurer's list of covered customers: scans `first` customers after `after`
+    /// (at most 1,000) and returns those covered, automatically or by consent.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn insurance_enrolment_list(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 500)] first: i32,
+        after: Option<ID>,
+    ) -> async_graphql::Result<CoveredCustomerPage> {
+        if !(1..=MAX_SCAN).contains(&first) {
+            return Err(ApiError::bad_input(format!("first must be 1 to {MAX_SCAN}")).into());
+        }
+        let (app, caller) = parts(ctx)?;
+        let after = after.map(|id| benefits_domain::customer::CustomerId(id.0));
+        let (covered, next) = app
+            .appreciation
+            .covered_customers(caller, after.as_ref(), u64::try_from(first).unwrap_or(500))
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(CoveredCustomerPage {
+            items: covered
+                .into_iter()
+                .map(|covered| CoveredCustomer {
+                    customer_external_id: covered.customer.facts.external_id.as_str().to_owned(),
+                    name: covered.customer.facts.name.as_str().to_owned(),
+                    birth_date: covered.customer.facts.birth_date.to_string(),
+                    automatic: covered.automatic,
+                    consented_at: covered.consented_at.map(|at| at.to_rfc3339()),
+                })
+                .collect(),
+            next_cursor: next.map(|id| ID(id.0)),
+        })
     }
 }
 

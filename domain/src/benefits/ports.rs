@@ -73,6 +73,12 @@ pub trait AppreciationRepository: Send + Sync {
     /// Whether the customer enrolled in the insurance.
     async fn enrolled(&self, customer: &CustomerId) -> Result<bool, Unexpected>;
 
+    /// When each of these customers consented, for those who enrolled.
+    async fn enrolments(
+        &self,
+        customers: &[CustomerId],
+    ) -> Result<Vec<(CustomerId, DateTime<Utc>)>, Unexpected>;
+
     /// Records the consent (enrolling again keeps the first consent).
     async fn enrol(
         &self,

@@ -1,9 +1,10 @@
 //! Appreciation use cases: insurance cover and enrolment, the OTT choice, the monthly
 //! data grant and roaming bonuses.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{Datelike as _, NaiveDate};
+use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 
 use super::claims::{Claim, ClaimStatus, CoverageType, NewClaim, approvable};
 use super::ports::{
@@ -41,6 +42,15 @@ pub enum BenefitError {
     LimitReached(i64),
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
+}
+
+/// A customer on the insurer's list.
+#[derive(Debug, Clone)]
+pub struct CoveredCustomer {
+    pub customer: Customer,
+    pub automatic: bool,
+    /// When they consented, if they enrolled.
+    pub consented_at: Option<DateTime<Utc>>,
 }
 
 /// What a monthly grant run did.
@@ -136,6 +146,60 @@ impl AppreciationService {
             .by_external_id(external_id)
             .await?
             .ok_or(BenefitError::NotFound("customer"))
+    }
+
+    /// One page of the insurer's list: of the next `limit` customers after `after`, those
+    /// covered, automatically or by consent. Returns them and the cursor of the next
+    /// page (`None` at the end). Reading names and birth dates is audited.
+    pub async fn covered_customers(
+        &self,
+        caller: &Caller,
+        after: Option<&CustomerId>,
+        limit: u64,
+    ) -> Result<(Vec<CoveredCustomer>, Option<CustomerId>), Unexpected> {
+        let customers = self.customers.customers_page(after, limit).await?;
+        let Some(last) = customers.last().map(|c| c.id.clone()) else {
+            return Ok((Vec::new(), None));
+        };
+        let lines = self
+            .customers
+            .lines_page_without_history(after, limit)
+            .await?
+            .lines;
+        let ids: Vec<CustomerId> = customers.iter().map(|c| c.id.clone()).collect();
+        let consents: HashMap<CustomerId, DateTime<Utc>> =
+            self.records.enrolments(&ids).await?.into_iter().collect();
+        let campaign = self.campaigns.active().await?;
+        let mut covered = Vec::new();
+        for customer in customers {
+            let facts: Vec<_> = lines
+                .iter()
+                .filter(|l| l.customer_id == customer.id)
+                .map(|l| l.facts.clone())
+                .collect();
+            let consented_at = consents.get(&customer.id).copied();
+            let status = insurance(
+                &customer.facts,
+                &facts,
+                &campaign.appreciation,
+                consented_at.is_some(),
+            );
+            if status.covered {
+                covered.push(CoveredCustomer {
+                    customer,
+                    automatic: status.automatic,
+                    consented_at,
+                });
+            }
+        }
+        let entry =
+            AuditEntry::by(caller, self.clock.now(), "insurance.export_covered").detail(format!(
+                "{} covered customers with names and birth dates",
+                covered.len()
+            ));
+        self.audit.append(entry).await?;
+        let next = (u64::try_from(ids.len()).unwrap_or(0) == limit).then_some(last);
+        Ok((covered, next))
     }
 
     /// The OTT catalog.

@@ -54,6 +54,13 @@ pub trait CustomerRepository: Send + Sync {
         customers: u64,
     ) -> Result<LinesPage, Unexpected>;
 
+    /// The next `limit` customers after `after`, in id order.
+    async fn customers_page(
+        &self,
+        after: Option<&CustomerId>,
+        limit: u64,
+    ) -> Result<Vec<Customer>, Unexpected>;
+
     /// The customer with this mobile number, or owning a line with it.
     async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected>;
 

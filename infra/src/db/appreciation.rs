@@ -106,6 +106,24 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(row.is_some())
     }
 
+    async fn enrolments(
+        &self,
+        customers: &[CustomerId],
+    ) -> Result<Vec<(CustomerId, DateTime<Utc>)>, Unexpected> {
+        let rows = insurance_enrolments::Entity::find()
+            .filter(
+                insurance_enrolments::Column::CustomerId
+                    .is_in(customers.iter().map(|c| c.0.clone())),
+            )
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (CustomerId(row.customer_id), row.consented_at))
+            .collect())
+    }
+
     async fn enrol(
         &self,
         customer: &CustomerId,

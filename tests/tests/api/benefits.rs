@@ -695,3 +695,72 @@ async fn an_extended_roaming_offer_is_recorded_once_and_shown_with_both_end_date
         .await;
     assert_eq!(error_code(&refused), Some("NOT_ELIGIBLE"));
 }
+
+#[tokio::test]
+async fn admins_export_the_covered_customers_for_the_insurer_and_the_read_is_audited() {
+    let app = spawn_demo_at(FEBRUARY).await;
+    app.graphql(
+        Role::Customer,
+        "C-1006",
+        "mutation { enrollInsurance(consent: true) { covered } }",
+        json!({}),
+    )
+    .await;
+    let list = "query($after: ID) { insuranceEnrolmentList(first: 7, after: $after) { items { customerExternalId name birthDate automatic consentedAt } nextCursor } }";
+    let mut covered = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let page = app
+            .graphql(Role::Admin, "admin-1", list, json!({ "after": after }))
+            .await;
+        let page = &page["data"]["insuranceEnrolmentList"];
+        covered.extend(
+            page["items"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{page}"))
+                .iter()
+                .cloned(),
+        );
+        after = page["nextCursor"].clone();
+        if after.is_null() {
+            break;
+        }
+    }
+    let mut ids: Vec<&str> = covered
+        .iter()
+        .map(|c| c["customerExternalId"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["C-1006", "C-1018"],
+        "65+ automatically, or enrolled (C-1001 left before the base date): {covered:?}"
+    );
+    let enrolled = covered
+        .iter()
+        .find(|c| c["customerExternalId"] == "C-1006")
+        .unwrap();
+    assert_eq!(
+        (
+            enrolled["automatic"].as_bool(),
+            enrolled["consentedAt"].is_string()
+        ),
+        (Some(false), true)
+    );
+    assert_eq!(enrolled["name"], "Kang Stay");
+
+    let agent = app.graphql(Role::Agent, "agent-1", list, json!({})).await;
+    assert_eq!(error_code(&agent), Some("FORBIDDEN"));
+    let audit = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ auditEntries(filter: { action: \"insurance.export_covered\" }) { actor } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        !audit["data"]["auditEntries"].as_array().unwrap().is_empty(),
+        "{audit}"
+    );
+}

@@ -132,6 +132,23 @@ impl CustomerRepository for SeaCustomerRepository {
         })
     }
 
+    async fn customers_page(
+        &self,
+        after: Option<&CustomerId>,
+        limit: u64,
+    ) -> Result<Vec<Customer>, Unexpected> {
+        let mut select = customers::Entity::find()
+            .order_by_asc(customers::Column::Id)
+            .limit(limit);
+        if let Some(after) = after {
+            select = select.filter(customers::Column::Id.gt(&after.0));
+        }
+        let rows = select.all(&self.db).await.map_err(unexpected)?;
+        rows.iter()
+            .map(|row| convert::customer(&self.cipher, row))
+            .collect()
+    }
+
     async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {
         let rows = lines::Entity::find()
             .filter(lines::Column::CustomerId.eq(&customer.0))
