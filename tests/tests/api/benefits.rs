@@ -199,17 +199,10 @@ async fn running_the_february_grant_twice_grants_once() {
 #[tokio::test]
 async fn two_concurrent_grant_runs_grant_once_in_total() {
     let app = spawn_demo_at("2026-03-01T00:05:00+09:00").await;
-    let token = app.token(Role::Admin, "admin-1");
-    let mut runs = tokio::task::JoinSet::new();
-    for _ in 0..2 {
-        let request = app
-            .client
-            .post(app.url("/graphql"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": GRANT, "variables": { "m": "2026-03" } }));
-        runs.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
-    }
-    let results = runs.join_all().await;
+    let months = vec![json!({ "m": "2026-03" }); 2];
+    let results = app
+        .graphql_concurrently(Role::Admin, "admin-1", GRANT, months)
+        .await;
     let granted: i64 = results
         .iter()
         .map(|r| {

@@ -192,6 +192,41 @@ impl TestApp {
         response.json().await.expect("a JSON body")
     }
 
+    /// Posts one GraphQL request per set of variables, all at once, as `role`/`subject`;
+    /// the responses in the same order.
+    pub async fn graphql_concurrently(
+        &self,
+        role: Role,
+        subject: &str,
+        query: &str,
+        variables: Vec<Value>,
+    ) -> Vec<Value> {
+        let token = self.token(role, subject);
+        let calls: Vec<_> = variables
+            .into_iter()
+            .map(|variables| {
+                let request = self
+                    .client
+                    .post(self.url("/graphql"))
+                    .bearer_auth(&token)
+                    .json(&json!({ "query": query, "variables": variables }));
+                tokio::spawn(async move {
+                    request
+                        .send()
+                        .await
+                        .expect("the server answers")
+                        .json::<Value>()
+                        .await
+                })
+            })
+            .collect();
+        let mut responses = Vec::with_capacity(calls.len());
+        for call in calls {
+            responses.push(call.await.expect("the call ran").expect("a JSON body"));
+        }
+        responses
+    }
+
     /// Posts a GraphQL request as `role`/`subject` to another server (a sibling).
     pub async fn graphql_at(
         &self,

@@ -203,19 +203,13 @@ async fn a_code_expires_after_five_minutes() {
 async fn twenty_parallel_redemptions_of_one_code_succeed_once() {
     let till = till().await;
     let code = till.code().await;
-    let token = till.app.token(Role::PartnerStore, "S-1");
-    let mut calls = tokio::task::JoinSet::new();
-    for i in 0..20 {
-        let input = json!({ "input": { "code": code, "offerId": till.percent, "purchaseAmount": 5000, "idempotencyKey": format!("k{i}") } });
-        let request = till
-            .app
-            .client
-            .post(till.app.url("/graphql"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": REDEEM, "variables": input }));
-        calls.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
-    }
-    let results = calls.join_all().await;
+    let inputs = (0..20)
+        .map(|i| json!({ "input": { "code": code, "offerId": till.percent, "purchaseAmount": 5000, "idempotencyKey": format!("k{i}") } }))
+        .collect();
+    let results = till
+        .app
+        .graphql_concurrently(Role::PartnerStore, "S-1", REDEEM, inputs)
+        .await;
     let redeemed = results
         .iter()
         .filter(|r| r["data"]["redeemDiscount"]["id"].is_string())
@@ -234,19 +228,15 @@ async fn twenty_codes_against_a_limit_of_five_redeem_exactly_five_times() {
     for _ in 0..20 {
         codes.push(till.code().await);
     }
-    let token = till.app.token(Role::PartnerStore, "S-1");
-    let mut calls = tokio::task::JoinSet::new();
-    for (i, code) in codes.iter().enumerate() {
-        let input = json!({ "input": { "code": code, "offerId": till.limited, "purchaseAmount": 5000, "idempotencyKey": format!("k{i}") } });
-        let request = till
-            .app
-            .client
-            .post(till.app.url("/graphql"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": REDEEM, "variables": input }));
-        calls.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
-    }
-    let results = calls.join_all().await;
+    let inputs = codes
+        .iter()
+        .enumerate()
+        .map(|(i, code)| json!({ "input": { "code": code, "offerId": till.limited, "purchaseAmount": 5000, "idempotencyKey": format!("k{i}") } }))
+        .collect();
+    let results = till
+        .app
+        .graphql_concurrently(Role::PartnerStore, "S-1", REDEEM, inputs)
+        .await;
     let redeemed = results
         .iter()
         .filter(|r| r["data"]["redeemDiscount"]["id"].is_string())

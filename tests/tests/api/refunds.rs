@@ -214,17 +214,12 @@ async fn another_customers_line_is_not_found() {
 async fn twenty_concurrent_applications_for_one_line_create_exactly_one() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let line = app.line_id("C-1001", "L-1001-1").await;
-    let token = app.token(Role::Customer, "C-1001");
-    let mut calls = tokio::task::JoinSet::new();
-    for i in 0..20 {
-        let request = app
-            .client
-            .post(app.url("/graphql"))
-            .bearer_auth(&token)
-            .json(&json!({ "query": APPLY, "variables": input(&line, "WEB", "Kim Minji", &format!("key-{i}")) }));
-        calls.spawn(async move { request.send().await.unwrap().json::<Value>().await.unwrap() });
-    }
-    let results = calls.join_all().await;
+    let inputs = (0..20)
+        .map(|i| input(&line, "WEB", "Kim Minji", &format!("key-{i}")))
+        .collect();
+    let results = app
+        .graphql_concurrently(Role::Customer, "C-1001", APPLY, inputs)
+        .await;
     let created = results
         .iter()
         .filter(|r| r["data"]["applyForRefund"]["id"].is_string())
