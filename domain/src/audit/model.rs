@@ -40,6 +40,13 @@ impl AuditEntry {
         self
     }
 
+    /// The channel the action came in over (an agent's call or store).
+    #[must_use]
+    pub fn over(mut self, channel: &str) -> Self {
+        self.channel = Some(channel.to_owned());
+        self
+    }
+
     #[must_use]
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.detail = detail.into();

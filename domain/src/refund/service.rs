@@ -295,17 +295,13 @@ impl RefundService {
             }
             Err(SubmitError::Unexpected(cause)) => return Err(cause.into()),
         };
-        self.audit(
-            caller,
-            "refund.apply",
-            &customer.id,
-            format!(
-                "application {} over {}",
-                stored.id.0,
-                request.channel.as_str()
-            ),
-        )
-        .await?;
+        if caller.principal.role.is_staff() {
+            let entry = AuditEntry::by(caller, now, "refund.apply")
+                .about(&customer.id)
+                .over(request.channel.as_str())
+                .detail(format!("application {}", stored.id.0));
+            self.audit.append(entry).await?;
+        }
         Ok(stored)
     }
 

@@ -640,3 +640,28 @@ async fn another_customers_application_is_not_found() {
         .await;
     assert_eq!(error_code(&missing), Some("NOT_FOUND"));
 }
+
+#[tokio::test]
+async fn an_agents_application_is_audited_with_its_channel() {
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let line = app.line_id("C-1001", "L-1001-1").await;
+    app.graphql(
+        Role::Agent,
+        "agent-3",
+        APPLY,
+        input(&line, "CALL_CENTER", "Kim Minji", "k"),
+    )
+    .await;
+    let audit = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ auditEntries(filter: { action: \"refund.apply\" }) { actor channel } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        audit["data"]["auditEntries"],
+        json!([{ "actor": "agent-3", "channel": "CALL_CENTER" }])
+    );
+}
