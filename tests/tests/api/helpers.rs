@@ -60,25 +60,41 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
-    spawn_configured(clock, redis_url, false).await
+    spawn_configured(clock, redis_url, false, None).await
+}
+
+/// Starts a server on the given database (a test's own server).
+pub async fn spawn_app_with_database(database_url: &str) -> TestApp {
+    spawn_configured(DEFAULT_CLOCK, None, false, Some(database_url.to_owned())).await
 }
 
 /// Starts a server in development mode (introspection and GraphiQL on).
 pub async fn spawn_dev_app() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, true).await
+    spawn_configured(DEFAULT_CLOCK, None, true, None).await
 }
 
-async fn spawn_configured(clock: &str, redis_url: Option<String>, dev_mode: bool) -> TestApp {
+async fn spawn_configured(
+    clock: &str,
+    redis_url: Option<String>,
+    dev_mode: bool,
+    database: Option<String>,
+) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let (database_url, sqlite_file, postgres) = match std::env::var("BENEFITS_TEST_DATABASE_URL") {
-        Ok(base) if !base.is_empty() => {
+    let shared = std::env::var("BENEFITS_TEST_DATABASE_URL")
+        .ok()
+        .filter(|_| database.is_none());
+    let (database_url, sqlite_file, postgres) = match shared {
+        Some(base) if !base.is_empty() => {
             let (url, name) = create_postgres_database(&base).await;
             (url, None, Some((base, name)))
         }
-        _ => {
-            let file = dir.path().join("benefits.db");
-            (format!("sqlite://{}", file.display()), Some(file), None)
-        }
+        _ => match database {
+            Some(url) => (url, None, None),
+            None => {
+                let file = dir.path().join("benefits.db");
+                (format!("sqlite://{}", file.display()), Some(file), None)
+            }
+        },
     };
     let settings = Settings {
         database_url: Some(database_url),

@@ -17,6 +17,7 @@ mod migrations;
 mod outage;
 mod partners;
 mod personal_data;
+mod postgres_outage;
 mod redis_server;
 mod refunds;
 mod replicas;
