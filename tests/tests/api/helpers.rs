@@ -88,13 +88,14 @@ async fn spawn_configured(
             let (url, name) = create_postgres_database(&base).await;
             (url, None, Some((base, name)))
         }
-        _ => match database {
-            Some(url) => (url, None, None),
-            None => {
+        _ => {
+            if let Some(url) = database {
+                (url, None, None)
+            } else {
                 let file = dir.path().join("benefits.db");
                 (format!("sqlite://{}", file.display()), Some(file), None)
             }
-        },
+        }
     };
     let settings = Settings {
         database_url: Some(database_url),
