@@ -21,6 +21,20 @@ use super::notification::Notification;
 use super::rate_limit::RateLimit;
 use super::refund::RefundApplication;
 
+/// The most items one list field returns.
+pub(super) const MAX_LIST: i32 = 500;
+
+/// Checks a list field's `first` argument (1 to [`MAX_LIST`]).
+pub(super) fn bounded(first: i32) -> Result<usize, ApiError> {
+    if (1..=MAX_LIST).contains(&first) {
+        Ok(usize::try_from(first).unwrap_or(0))
+    } else {
+        Err(ApiError::bad_input(format!(
+            "first must be 1 to {MAX_LIST}"
+        )))
+    }
+}
+
 /// Queries about customers.
 #[derive(Default)]
 pub struct CustomerQuery;
@@ -100,7 +114,13 @@ impl Customer {
         self.0.facts.kind.into()
     }
 
-    async fn lines(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Line>> {
+    /// The customer's lines (the first `first`, at most 500, by external id).
+    async fn lines(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: i32,
+    ) -> async_graphql::Result<Vec<Line>> {
+        let limit = bounded(first)?;
         let (app, _) = parts(ctx)?;
         let lines = Arc::new(
             app.customers
@@ -108,7 +128,7 @@ impl Customer {
                 .await
                 .map_err(ApiError::internal)?,
         );
-        Ok((0..lines.len())
+        Ok((0..lines.len().min(limit))
             .map(|index| Line {
                 lines: lines.clone(),
                 index,

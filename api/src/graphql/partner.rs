@@ -10,6 +10,7 @@ use benefits_domain::partner::service::{IssueError, TillError, UpsertPartnerErro
 use benefits_domain::partner::{self as domain, Discount, Limits, NewOffer, NewPartner, NewStore};
 
 use super::context::parts;
+use super::customer::bounded;
 use super::guard::RoleGuard;
 use super::rate_limit::{RateLimit, count_unknown_code, refuse_guessing_store};
 use super::{ApiError, ErrorCode};
@@ -314,14 +315,23 @@ pub struct PartnerQuery;
 
 #[Object]
 impl PartnerQuery {
-    /// Every partner with its stores and current offers.
+    /// The partners with their stores and current offers (the first `first`, at most 500).
     #[graphql(
         guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])"
     )]
-    async fn partners(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Partner>> {
+    async fn partners(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 100)] first: i32,
+    ) -> async_graphql::Result<Vec<Partner>> {
+        let limit = bounded(first)?;
         let (app, _) = parts(ctx)?;
         let partners = app.discounts.partners().await.map_err(ApiError::internal)?;
-        Ok(partners.into_iter().map(Partner::from).collect())
+        Ok(partners
+            .into_iter()
+            .take(limit)
+            .map(Partner::from)
+            .collect())
     }
 
     /// What redeeming `code` for `offerId` on a purchase would give, changing nothing.

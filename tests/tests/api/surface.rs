@@ -180,3 +180,31 @@ async fn an_internal_error_carries_a_correlation_id_and_nothing_of_its_cause() {
         assert!(!text.contains(leak), "{leak} leaked: {body}");
     }
 }
+
+#[tokio::test]
+async fn every_list_is_bounded() {
+    let app = spawn_app().await;
+    let partners = query(&app, "{ partners(first: 501) { id } }").await;
+    assert_eq!(
+        partners["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{partners}"
+    );
+    let audit = query(&app, "{ auditEntries(first: 501) { actor } }").await;
+    assert_eq!(
+        audit["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{audit}"
+    );
+    app.import(crate::helpers::C_1001).await;
+    let lines = app
+        .graphql(
+            Role::Customer,
+            "C-1001",
+            "{ me { lines(first: 0) { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        lines["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{lines}"
+    );
+}
