@@ -136,7 +136,7 @@ impl App {
 
         let remote = match &config.redis_url {
             Some(url) => Some(
-                RedisTier::connect(url.expose(), &config.redis_prefix)
+                RedisTier::connect(url.expose(), config.redis_topology, &config.redis_prefix)
                     .await
                     .context("invalid Redis URL")?,
             ),

@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use clap::Args;
 
+use benefits_infra::cache::RedisTopology;
 use benefits_infra::crypto::Secret;
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://benefits.db";
@@ -42,6 +43,9 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub redis_url: Option<String>,
+    /// The Redis URL lists comma-separated nodes of a Redis Cluster (default: false).
+    #[arg(long, global = true, env = "BENEFITS_REDIS_CLUSTER")]
+    pub redis_cluster: Option<bool>,
     /// Prefix of every Redis key (default: `benefits:`).
     #[arg(long, global = true, env = "BENEFITS_REDIS_PREFIX")]
     pub redis_prefix: Option<String>,
@@ -112,6 +116,7 @@ impl Settings {
             config: self.config.or(lower.config),
             database_url: self.database_url.or(lower.database_url),
             redis_url: self.redis_url.or(lower.redis_url),
+            redis_cluster: self.redis_cluster.or(lower.redis_cluster),
             redis_prefix: self.redis_prefix.or(lower.redis_prefix),
             listen: self.listen.or(lower.listen),
             clock: self.clock.or(lower.clock),
@@ -154,6 +159,7 @@ pub struct ConfiguredKeys {
 pub struct Config {
     pub database_url: Secret<String>,
     pub redis_url: Option<Secret<String>>,
+    pub redis_topology: RedisTopology,
     pub redis_prefix: String,
     pub listen: SocketAddr,
     pub clock: Option<DateTime<Utc>>,
@@ -284,6 +290,11 @@ impl Config {
                 .redis_url
                 .filter(|url| !url.is_empty())
                 .map(Secret::new),
+            redis_topology: if settings.redis_cluster.unwrap_or(false) {
+                RedisTopology::Cluster
+            } else {
+                RedisTopology::Standalone
+            },
             redis_prefix: settings
                 .redis_prefix
                 .unwrap_or_else(|| DEFAULT_REDIS_PREFIX.to_owned()),

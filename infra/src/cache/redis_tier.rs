@@ -1,31 +1,34 @@
-//! The shared Redis tier: a connection manager that reconnects by itself, with short
-//! timeouts so a slow or absent Redis never holds a request up.
+//! The shared Redis tier (a server or a cluster): a connection that reconnects by
+//! itself, with short timeouts so a slow or absent Redis never holds a request up.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use redis::AsyncCommands as _;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{RwLock, mpsc};
 
-const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
-const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
+use super::redis_connection::{RedisClient, RedisConnection, RedisTopology};
+
 const RECONNECT_EVERY: Duration = Duration::from_secs(2);
 
 /// A Redis connection that may not exist yet: when Redis is down at start-up, a
 /// background task keeps trying and the tier reports misses meanwhile.
 #[derive(Clone)]
 pub struct RedisTier {
-    client: redis::Client,
-    connection: Arc<RwLock<Option<ConnectionManager>>>,
+    client: RedisClient,
+    connection: Arc<RwLock<Option<RedisConnection>>>,
     prefix: String,
 }
 
 impl RedisTier {
-    /// Connects to `url` (or starts trying to); keys are namespaced under `prefix`.
-    pub async fn connect(url: &str, prefix: &str) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(url)?;
+    /// Connects to `urls` (or starts trying to); keys are namespaced under `prefix`.
+    pub async fn connect(
+        urls: &str,
+        topology: RedisTopology,
+        prefix: &str,
+    ) -> Result<Self, redis::RedisError> {
+        let client = RedisClient::open(urls, topology)?;
         let tier = Self {
             client: client.clone(),
             connection: Arc::new(RwLock::new(None)),
@@ -47,17 +50,13 @@ impl RedisTier {
         Ok(tier)
     }
 
-    async fn try_connect(&self, client: &redis::Client) -> redis::RedisResult<()> {
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(RESPONSE_TIMEOUT))
-            .set_number_of_retries(1);
-        let manager = client.get_connection_manager_with_config(config).await?;
-        *self.connection.write().await = Some(manager);
+    async fn try_connect(&self, client: &RedisClient) -> redis::RedisResult<()> {
+        let connection = client.connect().await?;
+        *self.connection.write().await = Some(connection);
         Ok(())
     }
 
-    async fn manager(&self) -> Option<ConnectionManager> {
+    async fn manager(&self) -> Option<RedisConnection> {
         self.connection.read().await.clone()
     }
 
@@ -102,8 +101,10 @@ impl RedisTier {
         let client = self.client.clone();
         let channel = self.invalidation_channel();
         tokio::spawn(async move {
+            let mut attempt = 0;
             while !sender.is_closed() {
-                match client.get_async_pubsub().await {
+                attempt += 1;
+                match client.subscriber(attempt).await {
                     Ok(mut pubsub) => {
                         if pubsub.subscribe(&channel).await.is_ok() {
                             let mut messages = pubsub.on_message();

@@ -60,7 +60,18 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
-    spawn_configured(clock, redis_url, false, None).await
+    spawn_configured(clock, redis_url.map(Redis::Standalone), false, None).await
+}
+
+/// Starts a server with the clock at `clock` over the Redis Cluster of `seed_urls`.
+pub async fn spawn_app_with_redis_cluster(clock: &str, seed_urls: String) -> TestApp {
+    spawn_configured(clock, Some(Redis::Cluster(seed_urls)), false, None).await
+}
+
+/// The shared cache tier of a test server.
+enum Redis {
+    Standalone(String),
+    Cluster(String),
 }
 
 /// Starts a server on the given database (a test's own server).
@@ -75,7 +86,7 @@ pub async fn spawn_dev_app() -> TestApp {
 
 async fn spawn_configured(
     clock: &str,
-    redis_url: Option<String>,
+    redis: Option<Redis>,
     dev_mode: bool,
     database: Option<String>,
 ) -> TestApp {
@@ -99,7 +110,8 @@ async fn spawn_configured(
     };
     let settings = Settings {
         database_url: Some(database_url),
-        redis_url,
+        redis_cluster: Some(matches!(redis, Some(Redis::Cluster(_)))),
+        redis_url: redis.map(|(Redis::Standalone(url) | Redis::Cluster(url))| url),
         redis_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
         listen: Some("127.0.0.1:0".into()),
         clock: Some(clock.into()),
@@ -164,6 +176,11 @@ impl TestApp {
             ..self.settings.clone()
         };
         serve(settings).await
+    }
+
+    /// The prefix of this server's Redis keys.
+    pub fn redis_prefix(&self) -> String {
+        self.settings.redis_prefix.clone().unwrap_or_default()
     }
 
     /// The id of a customer's line, by external ids, as the customer sees it.

@@ -11,6 +11,11 @@ pub struct PrivateRedis {
 
 impl PrivateRedis {
     pub fn start_on(port: u16) -> Self {
+        Self::start_with(port, &[])
+    }
+
+    /// Starts one on `port` with `extra` arguments (a cluster node's, say).
+    pub fn start_with(port: u16, extra: &[&str]) -> Self {
         let mut server = Self {
             port,
             child: Command::new("redis-server")
@@ -24,6 +29,7 @@ impl PrivateRedis {
                     "--appendonly",
                     "no",
                 ])
+                .args(extra)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -40,12 +46,7 @@ impl PrivateRedis {
     }
 
     pub fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        Self::start_on(port)
+        Self::start_on(free_port())
     }
 
     pub fn url(&self) -> String {
@@ -63,4 +64,13 @@ impl Drop for PrivateRedis {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A loopback port nobody listens on (yet).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

@@ -1,0 +1,119 @@
+//! Where the shared tier lives: one Redis server, or a Redis Cluster given by some of
+//! its nodes. Both give the same [`RedisConnection`], so the tier's commands do not
+//! care which; every key a command touches is one key, so no command crosses slots.
+
+use std::time::Duration;
+
+use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig, PubSub};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
+use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
+
+/// How the Redis URL setting is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedisTopology {
+    /// One `redis://` URL of a standalone server.
+    Standalone,
+    /// Comma-separated `redis://` URLs of some nodes of a cluster (seeds).
+    Cluster,
+}
+
+/// Opens connections and subscriptions to the configured Redis.
+#[derive(Clone)]
+pub(super) enum RedisClient {
+    Standalone(redis::Client),
+    Cluster {
+        client: ClusterClient,
+        /// The seed nodes, subscribed to in turn: a cluster forwards every `PUBLISH`
+        /// to all its nodes, so any one of them hears every invalidation.
+        nodes: Vec<redis::Client>,
+    },
+}
+
+impl RedisClient {
+    pub fn open(urls: &str, topology: RedisTopology) -> RedisResult<Self> {
+        match topology {
+            RedisTopology::Standalone => Ok(Self::Standalone(redis::Client::open(urls.trim())?)),
+            RedisTopology::Cluster => {
+                let seeds: Vec<&str> = urls
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|url| !url.is_empty())
+                    .collect();
+                let client = ClusterClient::builder(seeds.iter().copied())
+                    .connection_timeout(CONNECT_TIMEOUT)
+                    .response_timeout(RESPONSE_TIMEOUT)
+                    .retries(1)
+                    .build()?;
+                let nodes = seeds
+                    .into_iter()
+                    .map(redis::Client::open)
+                    .collect::<RedisResult<_>>()?;
+                Ok(Self::Cluster { client, nodes })
+            }
+        }
+    }
+
+    /// A connection that finds its way back after an outage by itself.
+    pub async fn connect(&self) -> RedisResult<RedisConnection> {
+        match self {
+            Self::Standalone(client) => {
+                let config = ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(CONNECT_TIMEOUT))
+                    .set_response_timeout(Some(RESPONSE_TIMEOUT))
+                    .set_number_of_retries(1);
+                let manager = client.get_connection_manager_with_config(config).await?;
+                Ok(RedisConnection::Standalone(manager))
+            }
+            Self::Cluster { client, .. } => Ok(RedisConnection::Cluster(
+                client.get_async_connection().await?,
+            )),
+        }
+    }
+
+    /// A subscriber connection; the `attempt`-th try picks the next cluster node.
+    pub async fn subscriber(&self, attempt: usize) -> RedisResult<PubSub> {
+        match self {
+            Self::Standalone(client) => client.get_async_pubsub().await,
+            Self::Cluster { nodes, .. } => nodes[attempt % nodes.len()].get_async_pubsub().await,
+        }
+    }
+}
+
+/// A live connection to a standalone server or to a cluster.
+#[derive(Clone)]
+pub(super) enum RedisConnection {
+    Standalone(ConnectionManager),
+    Cluster(ClusterConnection),
+}
+
+impl ConnectionLike for RedisConnection {
+    fn req_packed_command<'a>(&'a mut self, cmd: &'a Cmd) -> RedisFuture<'a, Value> {
+        match self {
+            Self::Standalone(connection) => connection.req_packed_command(cmd),
+            Self::Cluster(connection) => connection.req_packed_command(cmd),
+        }
+    }
+
+    fn req_packed_commands<'a>(
+        &'a mut self,
+        pipeline: &'a Pipeline,
+        offset: usize,
+        count: usize,
+    ) -> RedisFuture<'a, Vec<Value>> {
+        match self {
+            Self::Standalone(connection) => connection.req_packed_commands(pipeline, offset, count),
+            Self::Cluster(connection) => connection.req_packed_commands(pipeline, offset, count),
+        }
+    }
+
+    fn get_db(&self) -> i64 {
+        match self {
+            Self::Standalone(connection) => connection.get_db(),
+            Self::Cluster(connection) => connection.get_db(),
+        }
+    }
+}
