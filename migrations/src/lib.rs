@@ -21,6 +21,7 @@ mod m20261128_000009_audit_chain;
 mod m20261128_000010_appreciation;
 mod m20261128_000011_insurance_claims;
 mod m20261128_000012_roaming_extensions;
+mod m20261129_000013_job_runs;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_appreciation::Migration),
             Box::new(m20261128_000011_insurance_claims::Migration),
             Box::new(m20261128_000012_roaming_extensions::Migration),
+            Box::new(m20261129_000013_job_runs::Migration),
         ]
     }
 }

@@ -1,11 +1,17 @@
-//! `benefits job NAME`: runs a scheduled job once, as the `scheduler` admin. Jobs are
-//! resumable: a run that stops halfway is finished by the next one, which sends
-//! nothing twice.
+//! `benefits job NAME`: runs a scheduled job once, as the `scheduler` admin. Cron (or a
+//! Kubernetes CronJob) may fire it on every replica: the run is claimed in the job
+//! ledger for its slot (the KST day; the month for the grant), so exactly one runs it
+//! and the others report the slot taken. Jobs are resumable: a run that stops halfway
+//! is finished by the next one once its lease expires, and nothing is sent twice.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+use anyhow::Context as _;
+
 use benefits_domain::auth::{Caller, Principal, Role};
+use benefits_domain::scheduling::{JobClaim, JobLedger as _, JobSlot, LEASE};
+use benefits_infra::db::SeaJobLedger;
 
 use crate::app::App;
 use crate::config::Config;
@@ -21,8 +27,46 @@ pub enum Job {
     MonthlyDataGrant,
 }
 
+impl Job {
+    fn name(self) -> &'static str {
+        match self {
+            Self::SendReminders => "send-reminders",
+            Self::SendNotices => "send-notices",
+            Self::MonthlyDataGrant => "monthly-data-grant",
+        }
+    }
+}
+
 pub async fn run(config: Config, job: Job, month: Option<String>) -> anyhow::Result<ExitCode> {
     let app = App::build(config).await?;
+    let month = month.unwrap_or_else(|| app.clock.today().format("%Y-%m").to_string());
+    let slot = JobSlot {
+        job: job.name().to_owned(),
+        slot: match job {
+            Job::MonthlyDataGrant => month.clone(),
+            Job::SendReminders | Job::SendNotices => app.clock.today().to_string(),
+        },
+    };
+    let ledger = SeaJobLedger::new(app.db.clone());
+    let holder = format!("pid {} run {}", std::process::id(), uuid::Uuid::new_v4());
+    let now = app.clock.now();
+    let lease = chrono::Duration::from_std(LEASE).context("the lease fits")?;
+    if let JobClaim::Taken {
+        holder: other,
+        finished_at,
+    } = ledger.claim(&slot, &holder, now, now - lease).await?
+    {
+        let state = finished_at.map_or_else(
+            || "is running".to_owned(),
+            |at| format!("finished at {}", at.to_rfc3339()),
+        );
+        println!(
+            "{}: {} already claimed by {other}, which {state}; nothing to do",
+            slot.job, slot.slot
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+
     let scheduler = Caller {
         principal: Principal {
             role: Role::Admin,
@@ -38,16 +82,20 @@ pub async fn run(config: Config, job: Job, month: Option<String>) -> anyhow::Res
             app.refunds.send_eligibility_notices(&scheduler).await?
         ),
         Job::MonthlyDataGrant => {
-            let month = month.unwrap_or_else(|| app.clock.today().format("%Y-%m").to_string());
             let run = app
                 .appreciation
                 .run_monthly_grant(&scheduler, &month)
                 .await?;
-            format!("{month}: granted {}, skipped {}", run.granted, run.skipped)
+            format!("granted {}, skipped {}", run.granted, run.skipped)
         }
     };
+    ledger
+        .finish(&slot, &holder, app.clock.now(), &outcome)
+        .await?;
     println!(
-        "{job:?}: {outcome} in {:.1} s",
+        "{}: {}: {outcome} in {:.1} s",
+        slot.job,
+        slot.slot,
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)

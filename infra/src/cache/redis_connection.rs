@@ -26,7 +26,7 @@ pub enum RedisTopology {
 pub(super) enum RedisClient {
     Standalone(redis::Client),
     Cluster {
-        client: ClusterClient,
+        client: Box<ClusterClient>,
         /// The seed nodes, subscribed to in turn: a cluster forwards every `PUBLISH`
         /// to all its nodes, so any one of them hears every invalidation.
         nodes: Vec<redis::Client>,
@@ -52,7 +52,10 @@ impl RedisClient {
                     .into_iter()
                     .map(redis::Client::open)
                     .collect::<RedisResult<_>>()?;
-                Ok(Self::Cluster { client, nodes })
+                Ok(Self::Cluster {
+                    client: Box::new(client),
+                    nodes,
+                })
             }
         }
     }

@@ -178,6 +178,35 @@ impl TestApp {
         serve(settings).await
     }
 
+    /// The `benefits` command line as a separate process on this server's database,
+    /// cache, keys and clock (another replica, or cron running a job).
+    pub fn command(&self) -> std::process::Command {
+        let settings = &self.settings;
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_benefits-under-test"));
+        for (name, value) in [
+            ("BENEFITS_DATABASE_URL", &settings.database_url),
+            ("BENEFITS_REDIS_URL", &settings.redis_url),
+            ("BENEFITS_REDIS_PREFIX", &settings.redis_prefix),
+            ("BENEFITS_CLOCK", &settings.clock),
+            ("BENEFITS_DATA_KEYS", &settings.data_keys),
+            ("BENEFITS_LOOKUP_KEY", &settings.lookup_key),
+            ("BENEFITS_SIGNING_KEY", &settings.signing_key),
+            ("BENEFITS_SIGNING_KEY_ID", &settings.signing_key_id),
+        ] {
+            if let Some(value) = value {
+                command.env(name, value);
+            }
+        }
+        command
+            .env(
+                "BENEFITS_REDIS_CLUSTER",
+                settings.redis_cluster.unwrap_or(false).to_string(),
+            )
+            .env("BENEFITS_SKIP_MIGRATIONS", "true")
+            .env("BENEFITS_LOG_FORMAT", "json");
+        command
+    }
+
     /// The prefix of this server's Redis keys.
     pub fn redis_prefix(&self) -> String {
         self.settings.redis_prefix.clone().unwrap_or_default()

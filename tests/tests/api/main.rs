@@ -18,6 +18,7 @@ mod outage;
 mod partners;
 mod personal_data;
 mod postgres_outage;
+mod processes;
 mod redis_cluster;
 mod redis_server;
 mod refunds;

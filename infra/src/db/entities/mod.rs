@@ -15,6 +15,7 @@ pub mod etf_charges;
 pub mod idempotency_keys;
 pub mod insurance_claims;
 pub mod insurance_enrolments;
+pub mod job_runs;
 pub mod lines;
 pub mod notifications;
 pub mod offer_usage;

@@ -1,0 +1,247 @@
+//! Replicas as separate processes over one database (and one Redis): the `benefits`
+//! command line started several times, as cron and a load balancer would.
+
+use std::net::SocketAddr;
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use benefits_domain::auth::Role;
+use benefits_domain::scheduling::{JobClaim, JobLedger as _, JobSlot};
+use benefits_infra::db::SeaJobLedger;
+use serde_json::json;
+
+use crate::helpers::{TestApp, error_code, spawn_app_with_redis, spawn_demo_at};
+use crate::outage::{REDEEM, VERIFY, code, setup};
+use crate::redis_server::{PrivateRedis, free_port};
+
+/// Starts `benefits job NAME ARGS` on two replicas at the same moment; their outputs.
+fn fire_on_two_replicas(app: &TestApp, job: &[&str]) -> [String; 2] {
+    let start = || {
+        app.command()
+            .arg("job")
+            .args(job)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let (first, second) = (start(), start());
+    [first, second].map(|child| {
+        let Output { status, stdout, .. } = child.wait_with_output().unwrap();
+        assert!(status.success(), "the job failed");
+        String::from_utf8(stdout).unwrap()
+    })
+}
+
+/// The one output of `runs` that ran the job; the other must have found it claimed.
+fn the_one_that_ran(runs: &[String; 2]) -> &str {
+    let ran: Vec<&String> = runs
+        .iter()
+        .filter(|run| !run.contains("already claimed"))
+        .collect();
+    assert_eq!(ran.len(), 1, "exactly one replica runs the job: {runs:?}");
+    ran[0]
+}
+
+async fn kinds_in_inbox(app: &TestApp, customer: &str) -> Vec<String> {
+    let inbox = app
+        .graphql(
+            Role::Customer,
+            customer,
+            "{ me { notifications { kind } } }",
+            json!({}),
+        )
+        .await;
+    inbox["data"]["me"]["notifications"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|notification| notification["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn reminders_fired_on_two_replicas_at_the_same_moment_go_out_once() {
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let runs = fire_on_two_replicas(&app, &["send-reminders"]);
+    assert!(
+        the_one_that_ran(&runs).contains("send-reminders: 2026-01-15: sent 5"),
+        "{runs:?}"
+    );
+    assert_eq!(kinds_in_inbox(&app, "C-1011").await, ["REFUND_REMINDER"]);
+
+    let later = fire_on_two_replicas(&app, &["send-reminders"]);
+    assert!(
+        later.iter().all(|run| run.contains("finished at")),
+        "the day's run is done: {later:?}"
+    );
+    assert_eq!(kinds_in_inbox(&app, "C-1011").await, ["REFUND_REMINDER"]);
+}
+
+#[tokio::test]
+async fn the_monthly_grant_fired_on_two_replicas_at_the_same_moment_runs_once() {
+    let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
+    let runs = fire_on_two_replicas(&app, &["monthly-data-grant"]);
+    let ran = the_one_that_ran(&runs);
+    assert!(
+        ran.contains("monthly-data-grant: 2026-02: granted") && !ran.contains("granted 0,"),
+        "{runs:?}"
+    );
+}
+
+/// Starts `benefits serve` as a process of its own; it is killed when dropped.
+struct ServerProcess {
+    address: SocketAddr,
+    child: Child,
+}
+
+impl ServerProcess {
+    async fn start(app: &TestApp) -> Self {
+        let address: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let child = app
+            .command()
+            .arg("serve")
+            .env("BENEFITS_LISTEN", address.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Self { address, child };
+        let started = Instant::now();
+        loop {
+            let ready = app
+                .client
+                .get(format!("http://{address}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success());
+            if ready {
+                return server;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the server process did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn verify(app: &TestApp, at: SocketAddr, code: &str, offer: &str) -> serde_json::Value {
+    app.graphql_at(
+        at,
+        Role::PartnerStore,
+        "S-ICE",
+        VERIFY,
+        json!({ "code": code, "offer": offer }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn two_server_processes_share_redemptions_and_rate_limits() {
+    let redis = PrivateRedis::start();
+    let app = spawn_app_with_redis("2026-02-10T12:00:00+09:00", Some(redis.url())).await;
+    let (offer, line) = setup(&app).await;
+    let first = ServerProcess::start(&app).await;
+    let second = ServerProcess::start(&app).await;
+
+    let code = code(&app, &line).await;
+    let cached = verify(&app, first.address, &code, &offer).await;
+    assert_eq!(
+        cached["data"]["verifyDiscount"]["eligible"], true,
+        "{cached}"
+    );
+    let redeemed = app
+        .graphql_at(
+            second.address,
+            Role::PartnerStore,
+            "S-ICE",
+            REDEEM,
+            json!({ "code": code, "offer": offer, "key": "k" }),
+        )
+        .await;
+    assert_eq!(
+        redeemed["data"]["redeemDiscount"]["status"], "REDEEMED",
+        "{redeemed}"
+    );
+    let started = Instant::now();
+    loop {
+        let seen = verify(&app, first.address, &code, &offer).await;
+        if seen["data"]["verifyDiscount"]["reason"] == "CODE_USED" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the first process still shows {seen}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    for guess in 0..20 {
+        let at = if guess % 2 == 0 {
+            first.address
+        } else {
+            second.address
+        };
+        let quote = verify(&app, at, &format!("{guess:016}"), &offer).await;
+        assert_eq!(quote["data"]["verifyDiscount"]["reason"], "CODE_INVALID");
+    }
+    for at in [first.address, second.address] {
+        let refused = verify(&app, at, &code, &offer).await;
+        assert_eq!(
+            error_code(&refused),
+            Some("RATE_LIMITED"),
+            "ten guesses on each process add up to the limit: {refused}"
+        );
+    }
+}
+
+/// Claims `job`'s slot of 2026-01-15 for a replica that then dies, at `started_at`.
+async fn claim_for_a_replica_that_dies(app: &TestApp, job: &str, started_at: &str) {
+    let ledger = SeaJobLedger::new(app.app.db.clone());
+    let slot = JobSlot {
+        job: job.to_owned(),
+        slot: "2026-01-15".to_owned(),
+    };
+    let at = chrono::DateTime::parse_from_rfc3339(started_at)
+        .unwrap()
+        .to_utc();
+    let claim = ledger
+        .claim(
+            &slot,
+            "a replica that died",
+            at,
+            at - chrono::Duration::hours(1),
+        )
+        .await
+        .unwrap();
+    assert_eq!(claim, JobClaim::Claimed);
+}
+
+#[tokio::test]
+async fn a_run_whose_replica_died_is_taken_over_once_its_lease_expires() {
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    claim_for_a_replica_that_dies(&app, "send-reminders", "2026-01-15T08:59:00+09:00").await;
+    claim_for_a_replica_that_dies(&app, "send-notices", "2026-01-15T09:30:00+09:00").await;
+
+    let reminders = fire_on_two_replicas(&app, &["send-reminders"]);
+    assert!(
+        the_one_that_ran(&reminders).contains("sent 5"),
+        "the lease of a run started over an hour ago has expired: {reminders:?}"
+    );
+    let notices = fire_on_two_replicas(&app, &["send-notices"]);
+    assert!(
+        notices
+            .iter()
+            .all(|run| run.contains("claimed by a replica that died, which is running")),
+        "a run started half an hour ago still holds its lease: {notices:?}"
+    );
+}
