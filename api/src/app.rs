@@ -37,6 +37,8 @@ const LOCAL_CACHE_TTL: Duration = Duration::from_secs(5);
 pub struct App {
     pub config: Arc<Config>,
     pub db: DatabaseConnection,
+    /// The read replica reports read from, when one is configured.
+    pub read_replica: Option<DatabaseConnection>,
     pub clock: Arc<dyn Clock>,
     pub tokens: Arc<TokenService>,
     pub cache: Cache,
@@ -112,6 +114,15 @@ impl App {
         let db = db::connect(url, pool_size)
             .await
             .context("cannot connect to the database")?;
+        let read_replica = match &config.database_read_url {
+            Some(url) => Some(
+                db::connect(url.expose(), pool_size)
+                    .await
+                    .context("cannot connect to the read replica")?,
+            ),
+            None => None,
+        };
+        let reads = read_replica.clone().unwrap_or_else(|| db.clone());
         if config.migrate_on_start {
             db::migrate(&db)
                 .await
@@ -147,25 +158,35 @@ impl App {
 
         let campaigns: Arc<dyn CampaignRepository> =
             Arc::new(SeaCampaignRepository::new(db.clone()));
-        let audit: Arc<dyn AuditLog> = Arc::new(SeaAuditLog::new(db.clone()));
+        let audit: Arc<dyn AuditLog> =
+            Arc::new(SeaAuditLog::new(db.clone()).reading_from(reads.clone()));
         let notifier: Arc<dyn Notifier> = Arc::new(SeaNotifier::new(db.clone()));
         let customer_repository = Arc::new(SeaCustomerRepository::new(
             db.clone(),
             keys.cipher.clone(),
             keys.hasher.clone(),
         ));
+        let report_customers = Arc::new(SeaCustomerRepository::new(
+            reads.clone(),
+            keys.cipher.clone(),
+            keys.hasher.clone(),
+        ));
         let refund_repository = Arc::new(SeaRefundRepository::new(
             db.clone(),
+            keys.cipher.clone(),
+            keys.hasher.clone(),
+        ));
+        let report_refunds = Arc::new(SeaRefundRepository::new(
+            reads.clone(),
             keys.cipher,
             keys.hasher.clone(),
         ));
         let discounts = DiscountService::new(
             Arc::new(SeaCatalogRepository::new(db.clone(), cache.clone())),
-            Arc::new(SeaDiscountRepository::new(
-                db.clone(),
-                cache.clone(),
-                keys.hasher,
-            )),
+            Arc::new(
+                SeaDiscountRepository::new(db.clone(), cache.clone(), keys.hasher)
+                    .reading_from(reads.clone()),
+            ),
             customer_repository.clone(),
             campaigns.clone(),
             Arc::new(RandomCodes),
@@ -179,6 +200,10 @@ impl App {
             Arc::new(RandomCodes),
             audit.clone(),
             clock.clone(),
+        )
+        .reporting_from(
+            report_customers.clone(),
+            Arc::new(SeaAppreciationRepository::new(reads)),
         );
         let customers =
             CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());
@@ -189,11 +214,13 @@ impl App {
             notifier.clone(),
             audit.clone(),
             clock.clone(),
-        );
+        )
+        .reporting_from(report_customers, report_refunds);
 
         Ok(Self {
             config: Arc::new(config),
             db,
+            read_replica,
             clock,
             tokens,
             cache,

@@ -35,6 +35,15 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
+    /// A read replica of the PostgreSQL database for reports (overview, audit search,
+    /// settlement, the insurer's list); unset: everything reads the primary.
+    #[arg(
+        long,
+        global = true,
+        env = "BENEFITS_DATABASE_READ_URL",
+        hide_env_values = true
+    )]
+    pub database_read_url: Option<String>,
     /// Redis URL for the shared cache tier; unset: in-process cache only.
     #[arg(
         long,
@@ -115,6 +124,7 @@ impl Settings {
         Self {
             config: self.config.or(lower.config),
             database_url: self.database_url.or(lower.database_url),
+            database_read_url: self.database_read_url.or(lower.database_read_url),
             redis_url: self.redis_url.or(lower.redis_url),
             redis_cluster: self.redis_cluster.or(lower.redis_cluster),
             redis_prefix: self.redis_prefix.or(lower.redis_prefix),
@@ -158,6 +168,7 @@ pub struct ConfiguredKeys {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Secret<String>,
+    pub database_read_url: Option<Secret<String>>,
     pub redis_url: Option<Secret<String>>,
     pub redis_topology: RedisTopology,
     pub redis_prefix: String,
@@ -286,6 +297,10 @@ impl Config {
         };
         Ok(Self {
             database_url: Secret::new(database_url),
+            database_read_url: settings
+                .database_read_url
+                .filter(|url| !url.is_empty())
+                .map(Secret::new),
             redis_url: settings
                 .redis_url
                 .filter(|url| !url.is_empty())

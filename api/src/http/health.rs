@@ -23,19 +23,25 @@ pub(super) async fn metrics(State(state): State<HttpState>) -> impl IntoResponse
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }
 
-/// Ready when the database answers. A configured Redis that does not answer leaves the
-/// service ready but `degraded`: requests are then served from the database.
+/// Ready when the database answers. A configured Redis or read replica that does not
+/// answer leaves the service ready but `degraded`: requests are then served from the
+/// database, and reports fail until the replica returns.
 pub(super) async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<Value>) {
     let database = db::ping(&state.app.db).await;
+    let read_replica = match &state.app.read_replica {
+        None => "none",
+        Some(replica) if db::ping(replica).await => "ok",
+        Some(_) => "unreachable",
+    };
     let cache = match state.app.cache.health().await {
         CacheHealth::InProcessOnly => "in-process",
         CacheHealth::Shared => "ok",
         CacheHealth::Degraded => "degraded",
     };
-    let status = match (database, cache) {
-        (false, _) => "unavailable",
-        (true, "degraded") => "degraded",
-        (true, _) => "ok",
+    let status = match (database, cache, read_replica) {
+        (false, _, _) => "unavailable",
+        (true, "degraded", _) | (true, _, "unreachable") => "degraded",
+        (true, _, _) => "ok",
     };
     let code = if database {
         StatusCode::OK
@@ -46,6 +52,7 @@ pub(super) async fn readyz(State(state): State<HttpState>) -> (StatusCode, Json<
         "status": status,
         "database": if database { "ok" } else { "unreachable" },
         "cache": cache,
+        "readReplica": read_replica,
     });
     (code, Json(body))
 }

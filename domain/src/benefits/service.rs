@@ -65,6 +65,9 @@ pub struct GrantRun {
 pub struct AppreciationService {
     records: Arc<dyn AppreciationRepository>,
     customers: Arc<dyn CustomerRepository>,
+    /// Where the insurer's list reads customers and consents: a read replica when one
+    /// is configured.
+    reports: (Arc<dyn CustomerRepository>, Arc<dyn AppreciationRepository>),
     campaigns: Arc<dyn CampaignRepository>,
     codes: Arc<dyn CodeGenerator>,
     audit: Arc<dyn AuditLog>,
@@ -81,12 +84,26 @@ impl AppreciationService {
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
+            reports: (customers.clone(), records.clone()),
             records,
             customers,
             campaigns,
             codes,
             audit,
             clock,
+        }
+    }
+
+    /// Reads the insurer's list from these repositories.
+    #[must_use]
+    pub fn reporting_from(
+        self,
+        customers: Arc<dyn CustomerRepository>,
+        records: Arc<dyn AppreciationRepository>,
+    ) -> Self {
+        Self {
+            reports: (customers, records),
+            ..self
         }
     }
 
@@ -157,18 +174,18 @@ impl AppreciationService {
         after: Option<&CustomerId>,
         limit: u64,
     ) -> Result<(Vec<CoveredCustomer>, Option<CustomerId>), Unexpected> {
-        let customers = self.customers.customers_page(after, limit).await?;
+        let (report_customers, report_records) = &self.reports;
+        let customers = report_customers.customers_page(after, limit).await?;
         let Some(last) = customers.last().map(|c| c.id.clone()) else {
             return Ok((Vec::new(), None));
         };
-        let lines = self
-            .customers
+        let lines = report_customers
             .lines_page_without_history(after, limit)
             .await?
             .lines;
         let ids: Vec<CustomerId> = customers.iter().map(|c| c.id.clone()).collect();
         let consents: HashMap<CustomerId, DateTime<Utc>> =
-            self.records.enrolments(&ids).await?.into_iter().collect();
+            report_records.enrolments(&ids).await?.into_iter().collect();
         let campaign = self.campaigns.active().await?;
         let mut covered = Vec::new();
         for customer in customers {

@@ -104,6 +104,9 @@ const RUN_BATCH: u64 = 1_000;
 pub struct RefundService {
     customers: Arc<dyn CustomerRepository>,
     refunds: Arc<dyn RefundRepository>,
+    /// Where the overview reads lines and tallies: a read replica when one is
+    /// configured; jobs and everything that reads its own writes use the two above.
+    reports: (Arc<dyn CustomerRepository>, Arc<dyn RefundRepository>),
     campaigns: Arc<dyn CampaignRepository>,
     notifier: Arc<dyn Notifier>,
     audit: Arc<dyn AuditLog>,
@@ -148,12 +151,26 @@ impl RefundService {
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
+            reports: (customers.clone(), refunds.clone()),
             customers,
             refunds,
             campaigns,
             notifier,
             audit,
             clock,
+        }
+    }
+
+    /// Reads the overview's lines and tallies from these repositories.
+    #[must_use]
+    pub fn reporting_from(
+        self,
+        customers: Arc<dyn CustomerRepository>,
+        refunds: Arc<dyn RefundRepository>,
+    ) -> Self {
+        Self {
+            reports: (customers, refunds),
+            ..self
         }
     }
 
@@ -530,7 +547,7 @@ impl RefundService {
             let LinesPage {
                 lines: page,
                 last_customer,
-            } = self.customers.lines_page(after.as_ref(), RUN_BATCH).await?;
+            } = self.reports.0.lines_page(after.as_ref(), RUN_BATCH).await?;
             let Some(last) = last_customer else { break };
             after = Some(last);
             let mut by_customer: HashMap<&CustomerId, Vec<Line>> = HashMap::new();
@@ -550,7 +567,7 @@ impl RefundService {
         lines_by_reason.sort_by_key(|(reason, _)| reason.map(|r| r as u8));
         Ok(RefundOverview {
             lines_by_reason,
-            applications: self.refunds.tally().await?,
+            applications: self.reports.1.tally().await?,
         })
     }
 

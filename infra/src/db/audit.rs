@@ -18,15 +18,26 @@ use benefits_domain::error::Unexpected;
 use super::entities::{audit_chain_head, audit_log};
 use super::unexpected;
 
-/// The audit log over sea-orm.
+/// The audit log over sea-orm. Appends go to the primary; searches and chain checks
+/// are reports, read from `reads` (a read replica when one is configured).
 #[derive(Clone)]
 pub struct SeaAuditLog {
     db: DatabaseConnection,
+    reads: DatabaseConnection,
 }
 
 impl SeaAuditLog {
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            reads: db.clone(),
+            db,
+        }
+    }
+
+    /// Reads searches and chain checks from `reads`.
+    #[must_use]
+    pub fn reading_from(self, reads: DatabaseConnection) -> Self {
+        Self { reads, ..self }
     }
 }
 
@@ -90,7 +101,7 @@ impl AuditLog for SeaAuditLog {
                 .filter(audit_log::Column::Sequence.gt(after))
                 .order_by_asc(audit_log::Column::Sequence)
                 .limit(VERIFY_PAGE)
-                .all(&self.db)
+                .all(&self.reads)
                 .await
                 .map_err(unexpected)?;
             let Some(last) = page.last() else { break };
@@ -131,7 +142,7 @@ impl AuditLog for SeaAuditLog {
         }
         let rows = select
             .limit(query.limit)
-            .all(&self.db)
+            .all(&self.reads)
             .await
             .map_err(unexpected)?;
         rows.into_iter().map(to_entry).collect()

@@ -207,6 +207,20 @@ impl TestApp {
         command
     }
 
+    /// This server's (primary) database URL.
+    pub fn database_url(&self) -> String {
+        self.settings.database_url.clone().unwrap_or_default()
+    }
+
+    /// A second server like this one whose reports read the database at `read_url`.
+    pub async fn sibling_reading_from(&self, read_url: &str) -> (SocketAddr, App) {
+        let settings = Settings {
+            database_read_url: Some(read_url.to_owned()),
+            ..self.settings.clone()
+        };
+        serve(settings).await
+    }
+
     /// The prefix of this server's Redis keys.
     pub fn redis_prefix(&self) -> String {
         self.settings.redis_prefix.clone().unwrap_or_default()

@@ -19,6 +19,7 @@ mod partners;
 mod personal_data;
 mod postgres_outage;
 mod processes;
+mod read_replica;
 mod redis_cluster;
 mod redis_server;
 mod refunds;

@@ -39,10 +39,12 @@ const KNOWN_CODE_TTL: Duration = Duration::from_mins(10);
 /// How long a line's usage may be served from the cache (writes invalidate it).
 const USAGE_TTL: Duration = Duration::from_mins(1);
 
-/// The discount repository over sea-orm.
+/// The discount repository over sea-orm. The daily settlement is a report, read from
+/// `reads` (a read replica when one is configured); everything else uses the primary.
 #[derive(Clone)]
 pub struct SeaDiscountRepository {
     pub(super) db: DatabaseConnection,
+    reads: DatabaseConnection,
     pub(super) cache: Cache,
     hasher: LookupHasher,
 }
@@ -75,7 +77,18 @@ pub(super) fn code_key(hash: &[u8]) -> String {
 
 impl SeaDiscountRepository {
     pub fn new(db: DatabaseConnection, cache: Cache, hasher: LookupHasher) -> Self {
-        Self { db, cache, hasher }
+        Self {
+            reads: db.clone(),
+            db,
+            cache,
+            hasher,
+        }
+    }
+
+    /// Reads the settlement report from `reads`.
+    #[must_use]
+    pub fn reading_from(self, reads: DatabaseConnection) -> Self {
+        Self { reads, ..self }
     }
 
     pub(super) fn code_hash(&self, code: &str) -> Vec<u8> {
@@ -260,7 +273,7 @@ impl DiscountRepository for SeaDiscountRepository {
             .filter(redemptions::Column::Status.eq(RedemptionStatus::Redeemed.as_str()))
             .group_by(stores::Column::PartnerId)
             .into_tuple()
-            .all(&self.db)
+            .all(&self.reads)
             .await
             .map_err(unexpected)
     }
