@@ -67,26 +67,12 @@ pub async fn run(config: Config, job: Job, month: Option<String>) -> anyhow::Res
         return Ok(ExitCode::SUCCESS);
     }
 
-    let scheduler = Caller {
-        principal: Principal {
-            role: Role::Admin,
-            subject: "scheduler".to_owned(),
-        },
-        source_address: None,
-    };
     let started = Instant::now();
-    let outcome = match job {
-        Job::SendReminders => format!("sent {}", app.refunds.send_reminders(&scheduler).await?),
-        Job::SendNotices => format!(
-            "sent {}",
-            app.refunds.send_eligibility_notices(&scheduler).await?
-        ),
-        Job::MonthlyDataGrant => {
-            let run = app
-                .appreciation
-                .run_monthly_grant(&scheduler, &month)
-                .await?;
-            format!("granted {}, skipped {}", run.granted, run.skipped)
+    let outcome = match run_job(&app, job, &month).await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            ledger.release(&slot, &holder).await?;
+            return Err(error);
         }
     };
     ledger
@@ -99,4 +85,29 @@ pub async fn run(config: Config, job: Job, month: Option<String>) -> anyhow::Res
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `job` as the `scheduler` admin; what it did, in a few words.
+async fn run_job(app: &App, job: Job, month: &str) -> anyhow::Result<String> {
+    let scheduler = Caller {
+        principal: Principal {
+            role: Role::Admin,
+            subject: "scheduler".to_owned(),
+        },
+        source_address: None,
+    };
+    Ok(match job {
+        Job::SendReminders => format!("sent {}", app.refunds.send_reminders(&scheduler).await?),
+        Job::SendNotices => format!(
+            "sent {}",
+            app.refunds.send_eligibility_notices(&scheduler).await?
+        ),
+        Job::MonthlyDataGrant => {
+            let run = app
+                .appreciation
+                .run_monthly_grant(&scheduler, month)
+                .await?;
+            format!("granted {}, skipped {}", run.granted, run.skipped)
+        }
+    })
 }

@@ -20,6 +20,10 @@ pub trait JobLedger: Send + Sync {
         stale_before: DateTime<Utc>,
     ) -> Result<JobClaim, Unexpected>;
 
+    /// Gives up `holder`'s unfinished claim of `slot` (its run failed), so that a retry
+    /// may run at once.
+    async fn release(&self, slot: &JobSlot, holder: &str) -> Result<(), Unexpected>;
+
     /// Records that `holder` finished `slot` at `now` with `outcome`.
     async fn finish(
         &self,

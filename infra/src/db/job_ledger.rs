@@ -70,6 +70,18 @@ impl JobLedger for SeaJobLedger {
         })
     }
 
+    async fn release(&self, slot: &JobSlot, holder: &str) -> Result<(), Unexpected> {
+        Entity::delete_many()
+            .filter(Column::Job.eq(slot.job.as_str()))
+            .filter(Column::Slot.eq(slot.slot.as_str()))
+            .filter(Column::Holder.eq(holder))
+            .filter(Column::FinishedAt.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(())
+    }
+
     async fn finish(
         &self,
         slot: &JobSlot,

@@ -245,3 +245,22 @@ async fn a_run_whose_replica_died_is_taken_over_once_its_lease_expires() {
         "a run started half an hour ago still holds its lease: {notices:?}"
     );
 }
+
+#[tokio::test]
+async fn a_failed_run_gives_its_slot_back_so_the_retry_runs() {
+    // Outside the application window, reminders are refused.
+    let app = spawn_demo_at("2026-02-02T10:00:00+09:00").await;
+    for attempt in ["first", "retry"] {
+        let output = app
+            .command()
+            .args(["job", "send-reminders"])
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            !output.status.success() && !stdout.contains("already claimed"),
+            "the {attempt} run tries and fails: {stdout}"
+        );
+    }
+}
