@@ -28,8 +28,7 @@ use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
 use crate::config::{Config, KeySource};
 use crate::metrics::Metrics;
 
-/// Entries of the in-process cache tier, and how long they may live.
-const LOCAL_CACHE_CAPACITY: u64 = 100_000;
+/// How long an entry of the in-process cache tier may live.
 const LOCAL_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// The running service's parts.
@@ -154,7 +153,7 @@ impl App {
             None => None,
         };
         let rate_limiter = RateLimiter::new(remote.clone(), crate::graphql::RATE_WINDOW);
-        let cache = Cache::new(remote, LOCAL_CACHE_CAPACITY, LOCAL_CACHE_TTL);
+        let cache = Cache::new(remote, config.local_cache_capacity, LOCAL_CACHE_TTL);
 
         let campaigns: Arc<dyn CampaignRepository> =
             Arc::new(SeaCampaignRepository::new(db.clone()));

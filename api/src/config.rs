@@ -17,6 +17,7 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_ISSUER: &str = "benefits";
 const DEFAULT_AUDIENCE: &str = "benefits-api";
 const DEFAULT_REDIS_PREFIX: &str = "benefits:";
+const DEFAULT_LOCAL_CACHE_CAPACITY: u64 = 100_000;
 
 /// Settings every command accepts as flags or environment variables. Each is optional:
 /// what is missing comes from the config file, then from the embedded default.
@@ -55,6 +56,10 @@ pub struct Settings {
     /// The Redis URL lists comma-separated nodes of a Redis Cluster (default: false).
     #[arg(long, global = true, env = "BENEFITS_REDIS_CLUSTER")]
     pub redis_cluster: Option<bool>,
+    /// Entries of the in-process cache tier (default: 100000; 0 turns the tier off, so
+    /// every read goes to Redis or the database, as the benchmarks measure).
+    #[arg(long, global = true, env = "BENEFITS_LOCAL_CACHE_CAPACITY")]
+    pub local_cache_capacity: Option<u64>,
     /// Prefix of every Redis key (default: `benefits:`).
     #[arg(long, global = true, env = "BENEFITS_REDIS_PREFIX")]
     pub redis_prefix: Option<String>,
@@ -127,6 +132,7 @@ impl Settings {
             database_read_url: self.database_read_url.or(lower.database_read_url),
             redis_url: self.redis_url.or(lower.redis_url),
             redis_cluster: self.redis_cluster.or(lower.redis_cluster),
+            local_cache_capacity: self.local_cache_capacity.or(lower.local_cache_capacity),
             redis_prefix: self.redis_prefix.or(lower.redis_prefix),
             listen: self.listen.or(lower.listen),
             clock: self.clock.or(lower.clock),
@@ -172,6 +178,7 @@ pub struct Config {
     pub redis_url: Option<Secret<String>>,
     pub redis_topology: RedisTopology,
     pub redis_prefix: String,
+    pub local_cache_capacity: u64,
     pub listen: SocketAddr,
     pub clock: Option<DateTime<Utc>>,
     pub dev_mode: bool,
@@ -313,6 +320,9 @@ impl Config {
             redis_prefix: settings
                 .redis_prefix
                 .unwrap_or_else(|| DEFAULT_REDIS_PREFIX.to_owned()),
+            local_cache_capacity: settings
+                .local_cache_capacity
+                .unwrap_or(DEFAULT_LOCAL_CACHE_CAPACITY),
             listen,
             clock,
             dev_mode: settings.dev_mode.unwrap_or(false),

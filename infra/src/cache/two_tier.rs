@@ -32,6 +32,8 @@ pub struct CacheStats {
 #[derive(Clone)]
 pub struct Cache {
     local: moka::future::Cache<String, Arc<Vec<u8>>>,
+    /// False when configured with no capacity: every read goes to Redis or the loader.
+    local_enabled: bool,
     remote: Option<RedisTier>,
     stats: Arc<CacheStats>,
 }
@@ -56,6 +58,7 @@ impl Cache {
         }
         Self {
             local,
+            local_enabled: local_capacity > 0,
             remote,
             stats: Arc::default(),
         }
@@ -70,28 +73,38 @@ impl Cache {
         E: Send + Sync + 'static,
     {
         self.stats.lookups.fetch_add(1, Ordering::Relaxed);
+        if !self.local_enabled {
+            return self.load_through_remote(key, load).await.map_err(Arc::new);
+        }
         self.local
-            .try_get_with(key.to_owned(), async {
-                if let Some(remote) = &self.remote {
-                    match remote.get(key).await {
-                        Ok(Some(bytes)) => {
-                            self.stats.shared_hits.fetch_add(1, Ordering::Relaxed);
-                            return Ok(Arc::new(bytes));
-                        }
-                        Ok(None) => {}
-                        Err(error) => tracing::debug!(%error, "cache read failed; loading"),
-                    }
-                }
-                self.stats.loads.fetch_add(1, Ordering::Relaxed);
-                let (bytes, ttl) = load.await?;
-                if let Some(remote) = &self.remote
-                    && let Err(error) = remote.set(key, &bytes, ttl).await
-                {
-                    tracing::debug!(%error, "cache write failed");
-                }
-                Ok(Arc::new(bytes))
-            })
+            .try_get_with(key.to_owned(), self.load_through_remote(key, load))
             .await
+    }
+
+    /// The value under `key` from the shared tier, or else from `load` (then stored in
+    /// the shared tier).
+    async fn load_through_remote<F, E>(&self, key: &str, load: F) -> Result<Arc<Vec<u8>>, E>
+    where
+        F: Future<Output = Result<(Vec<u8>, Duration), E>>,
+    {
+        if let Some(remote) = &self.remote {
+            match remote.get(key).await {
+                Ok(Some(bytes)) => {
+                    self.stats.shared_hits.fetch_add(1, Ordering::Relaxed);
+                    return Ok(Arc::new(bytes));
+                }
+                Ok(None) => {}
+                Err(error) => tracing::debug!(%error, "cache read failed; loading"),
+            }
+        }
+        self.stats.loads.fetch_add(1, Ordering::Relaxed);
+        let (bytes, ttl) = load.await?;
+        if let Some(remote) = &self.remote
+            && let Err(error) = remote.set(key, &bytes, ttl).await
+        {
+            tracing::debug!(%error, "cache write failed");
+        }
+        Ok(Arc::new(bytes))
     }
 
     /// Removes a value from both tiers, and from every replica's in-process tier.

@@ -1,0 +1,401 @@
+//! `benefits-bench`: the benchmark runner behind `bench/run`. In one run it starts the
+//! release `benefits` binary on PostgreSQL and Redis on loopback, measures the
+//! `{ __typename }` floor and every scenario of docs/performance.md with the same load
+//! generator, and prints the table: throughput in a closed loop, latency percentiles
+//! at half that rate (coordinated-omission corrected), errors and peak memory; then
+//! the import and the monthly data grant over a million lines.
+
+mod fixture;
+mod load;
+mod report;
+mod scenarios;
+mod server;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use clap::Parser;
+use rand::RngCore as _;
+
+use benefits_infra::clock::FixedClock;
+use benefits_infra::crypto::Secret;
+use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
+
+use crate::fixture::{Callers, CustomerCursor};
+use crate::load::Source;
+use crate::report::{JobRow, Row};
+use crate::server::{Environment, MemorySampler, Server};
+
+/// The service's clock during the run: a weekday lunch hour inside the discount period.
+const CLOCK: &str = "2026-03-10T12:00:00+09:00";
+/// Verified codes, cycled: all of them stay cached.
+const VERIFY_CODES: usize = 1_000;
+/// Customer tokens of the `me` scenario, for random customers.
+const ME_TOKENS: usize = 20_000;
+/// Lines per generated customer, on average (bench/gen_customers.py).
+const LINES_PER_CUSTOMER: f64 = 1.45;
+
+#[derive(Parser)]
+#[command(about = "Measures the floors and the scenarios of docs/performance.md in one run")]
+struct Options {
+    /// A PostgreSQL server's URL; the bench creates (and drops) its own databases.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    postgres: String,
+    /// The Redis server of the shared tier (keys under a prefix of the run's own).
+    #[arg(long, default_value = "redis://127.0.0.1:6379")]
+    redis: String,
+    /// The release binary under test.
+    #[arg(long, default_value = "target/release/benefits")]
+    binary: PathBuf,
+    /// Seconds of each closed loop and of each run at half load.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Connections of the closed loops.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Customers imported for the request scenarios.
+    #[arg(long, default_value_t = 100_000)]
+    customers: usize,
+    /// Lines of the monthly data grant (0 skips it and its import).
+    #[arg(long, default_value_t = 1_000_000)]
+    grant_lines: u64,
+    /// Codes for the redemption closed loop (it stops early when they run out).
+    #[arg(long, default_value_t = 40_000)]
+    redeem_codes: usize,
+}
+
+fn random_key() -> String {
+    let mut key = [0_u8; 32];
+    rand::thread_rng().fill_bytes(&mut key);
+    STANDARD.encode(key)
+}
+
+/// Runs `sql` on the PostgreSQL server of `base_url` with psql.
+fn psql(base_url: &str, sql: &str) -> anyhow::Result<()> {
+    let status = std::process::Command::new("psql")
+        .args([base_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .status()
+        .context("psql is installed")?;
+    if !status.success() {
+        bail!("psql failed on {sql}");
+    }
+    Ok(())
+}
+
+/// A fresh database on the server of `base_url`; its URL.
+fn create_database(base_url: &str, name: &str) -> anyhow::Result<String> {
+    psql(base_url, &format!("DROP DATABASE IF EXISTS {name}"))?;
+    psql(base_url, &format!("CREATE DATABASE {name}"))?;
+    let (server, _) = base_url
+        .rsplit_once('/')
+        .context("the URL names a database")?;
+    Ok(format!("{server}/{name}"))
+}
+
+/// Writes `customers` generated customers to `file`.
+fn generate_customers(customers: u64, file: &std::path::Path) -> anyhow::Result<()> {
+    let output = std::fs::File::create(file)?;
+    let status = std::process::Command::new("python3")
+        .arg("bench/gen_customers.py")
+        .arg(customers.to_string())
+        .stdout(output)
+        .status()?;
+    if !status.success() {
+        bail!("bench/gen_customers.py failed");
+    }
+    Ok(())
+}
+
+/// Migrates the database of `environment` and imports `customers` generated customers;
+/// the import's figures.
+fn import(
+    environment: &Environment,
+    customers: u64,
+    dir: &std::path::Path,
+) -> anyhow::Result<JobRow> {
+    let file = dir.join(format!("customers-{customers}.jsonl"));
+    generate_customers(customers, &file)?;
+    environment.run(&["migrate"], &[])?;
+    eprintln!("importing {customers} customers");
+    let (_, seconds, peak) =
+        environment.run(&["import", file.to_str().context("a UTF-8 path")?], &[])?;
+    Ok(JobRow {
+        scenario: format!("import, PostgreSQL ({customers} customers)"),
+        figure: format!(
+            "{:.0} customers/s ({seconds:.1} s)",
+            customers as f64 / seconds
+        ),
+        peak_rss_mib: peak,
+    })
+}
+
+/// The load phases of one scenario against `server`.
+struct Bench<'a> {
+    options: &'a Options,
+    client: reqwest::Client,
+}
+
+impl Bench<'_> {
+    fn duration(&self) -> Duration {
+        Duration::from_secs(self.options.seconds)
+    }
+
+    /// A closed loop (after a short warm-up), then the same requests at half its rate.
+    async fn measure(&self, server: &Server, scenario: &str, source: &Source) -> Row {
+        eprintln!("measuring {scenario}");
+        let url = format!("{}/graphql", server.url);
+        let memory = MemorySampler::start(server.pid());
+        let connections = self.options.connections;
+        load::closed_loop(
+            &self.client,
+            &url,
+            connections,
+            Duration::from_secs(2),
+            source,
+        )
+        .await;
+        let closed =
+            load::closed_loop(&self.client, &url, connections, self.duration(), source).await;
+        let half_load = load::fixed_rate(
+            &self.client,
+            &url,
+            closed.throughput() / 2.0,
+            self.duration(),
+            source,
+        )
+        .await;
+        Row {
+            scenario: scenario.to_owned(),
+            closed,
+            half_load,
+            peak_rss_mib: memory.stop(),
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let options = Options::parse();
+    // The load generator keeps to one core; the server has the other (and shares).
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?
+        .block_on(run(options))
+}
+
+async fn run(options: Options) -> anyhow::Result<()> {
+    let clock = chrono::DateTime::parse_from_rfc3339(CLOCK)?.to_utc();
+    let seed = random_key();
+    let callers = Callers {
+        tokens: TokenService::new(
+            TokenAudience {
+                issuer: "benefits".to_owned(),
+                audience: "benefits-api".to_owned(),
+            },
+            &[],
+            Some(SigningKey::from_seed_base64(
+                "bench",
+                &Secret::new(seed.clone()),
+            )?),
+            Arc::new(FixedClock(clock)),
+        )?,
+    };
+    let run_id = std::process::id();
+    let dir = tempfile_dir(run_id)?;
+    let database = create_database(&options.postgres, &format!("bench_{run_id}"))?;
+    let environment = Environment {
+        binary: options.binary.clone(),
+        variables: vec![
+            ("BENEFITS_DATABASE_URL".into(), database),
+            ("BENEFITS_CLOCK".into(), CLOCK.into()),
+            ("BENEFITS_DATA_KEYS".into(), format!("1:{}", random_key())),
+            ("BENEFITS_LOOKUP_KEY".into(), random_key()),
+            ("BENEFITS_SIGNING_KEY".into(), seed),
+            ("BENEFITS_SIGNING_KEY_ID".into(), "bench".into()),
+            ("BENEFITS_LOG_FORMAT".into(), "json".into()),
+        ],
+    };
+    let mut jobs = vec![import(&environment, options.customers as u64, &dir)?];
+
+    let bench = Bench {
+        options: &options,
+        client: load::client(options.connections),
+    };
+    let prefix = |tier: &str| format!("bench:{run_id}:{tier}:");
+    let (shared_prefix, redis_only_prefix) = (prefix("shared"), prefix("redis-only"));
+    let mut rows = Vec::new();
+    let server = Server::start(
+        &environment,
+        &[
+            ("BENEFITS_REDIS_URL", &options.redis),
+            ("BENEFITS_REDIS_PREFIX", &shared_prefix),
+        ],
+    )
+    .await?;
+    eprintln!("adding partners and issuing codes");
+    let tills = Arc::new(fixture::partners(&bench.client, &server.url, &callers).await?);
+    let cursor = CustomerCursor::new(options.customers);
+    let verify_codes = Arc::new(
+        fixture::codes(&bench.client, &server.url, &callers, &cursor, VERIFY_CODES).await?,
+    );
+    let floor = bench
+        .measure(
+            &server,
+            "`{ __typename }` (floor)",
+            &scenarios::typename(&tills),
+        )
+        .await;
+    let floor_throughput = floor.closed.throughput();
+    rows.push(floor);
+    rows.push(
+        bench
+            .measure(
+                &server,
+                "verifyDiscount, in-process tier",
+                &scenarios::verify(&tills, &verify_codes),
+            )
+            .await,
+    );
+    rows.push(
+        bench
+            .measure(
+                &server,
+                "me with lines, fee waiver and benefits",
+                &scenarios::me(&callers, options.customers, ME_TOKENS),
+            )
+            .await,
+    );
+    rows.push(redemptions(&bench, &server, &callers, &cursor, &tills).await?);
+    drop(server);
+
+    let redis_only = Server::start(
+        &environment,
+        &[
+            ("BENEFITS_REDIS_URL", &options.redis),
+            ("BENEFITS_REDIS_PREFIX", &redis_only_prefix),
+            ("BENEFITS_LOCAL_CACHE_CAPACITY", "0"),
+        ],
+    )
+    .await?;
+    rows.push(
+        bench
+            .measure(
+                &redis_only,
+                "verifyDiscount, Redis tier only",
+                &scenarios::verify(&tills, &verify_codes),
+            )
+            .await,
+    );
+    drop(redis_only);
+    let uncached = Server::start(&environment, &[("BENEFITS_LOCAL_CACHE_CAPACITY", "0")]).await?;
+    rows.push(
+        bench
+            .measure(
+                &uncached,
+                "verifyDiscount, no cache (database)",
+                &scenarios::verify(&tills, &verify_codes),
+            )
+            .await,
+    );
+    drop(uncached);
+
+    if options.grant_lines > 0 {
+        jobs.extend(grant(&options, &environment, &dir)?);
+    }
+    println!("{}", report::table(floor_throughput, &rows, &jobs));
+    psql(
+        &options.postgres,
+        &format!("DROP DATABASE IF EXISTS bench_{run_id}"),
+    )?;
+    Ok(())
+}
+
+/// Redemptions: a closed loop over fresh codes, then fresh codes at half its rate.
+async fn redemptions(
+    bench: &Bench<'_>,
+    server: &Server,
+    callers: &Callers,
+    cursor: &CustomerCursor,
+    tills: &Arc<Vec<fixture::Till>>,
+) -> anyhow::Result<Row> {
+    eprintln!("measuring redeemDiscount");
+    let url = format!("{}/graphql", server.url);
+    let memory = MemorySampler::start(server.pid());
+    let codes = fixture::codes(
+        &bench.client,
+        &server.url,
+        callers,
+        cursor,
+        bench.options.redeem_codes,
+    )
+    .await?;
+    let closed = load::closed_loop(
+        &bench.client,
+        &url,
+        bench.options.connections,
+        bench.duration(),
+        &scenarios::redeem(tills, codes),
+    )
+    .await;
+    let rate = closed.throughput() / 2.0;
+    let wanted = (rate * bench.duration().as_secs_f64()).ceil() as usize + 1;
+    let codes = fixture::codes(&bench.client, &server.url, callers, cursor, wanted).await?;
+    let half_load = load::fixed_rate(
+        &bench.client,
+        &url,
+        rate,
+        bench.duration(),
+        &scenarios::redeem(tills, codes),
+    )
+    .await;
+    Ok(Row {
+        scenario: "redeemDiscount, PostgreSQL".to_owned(),
+        closed,
+        half_load,
+        peak_rss_mib: memory.stop(),
+    })
+}
+
+/// The monthly data grant over `grant_lines` lines in a database of its own.
+fn grant(
+    options: &Options,
+    environment: &Environment,
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<JobRow>> {
+    let name = format!("bench_grant_{}", std::process::id());
+    let mut environment = environment.clone();
+    let url = create_database(&options.postgres, &name)?;
+    for (key, value) in &mut environment.variables {
+        if key == "BENEFITS_DATABASE_URL" {
+            value.clone_from(&url);
+        }
+    }
+    let customers = (options.grant_lines as f64 / LINES_PER_CUSTOMER).ceil() as u64;
+    let imported = import(&environment, customers, dir)?;
+    eprintln!("running the monthly data grant");
+    let (output, seconds, peak) =
+        environment.run(&["job", "monthly-data-grant", "--month", "2026-03"], &[])?;
+    psql(
+        &options.postgres,
+        &format!("DROP DATABASE IF EXISTS {name}"),
+    )?;
+    Ok(vec![
+        imported,
+        JobRow {
+            scenario: "monthly data grant, PostgreSQL".to_owned(),
+            figure: format!("{seconds:.1} s: {}", output.trim()),
+            peak_rss_mib: peak,
+        },
+    ])
+}
+
+/// A scratch directory for the generated files.
+fn tempfile_dir(run_id: u32) -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("benefits-bench-{run_id}"));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}

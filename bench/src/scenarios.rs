@@ -1,0 +1,78 @@
+//! The requests of each scenario, as request sources for the load generator.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rand::Rng as _;
+use serde_json::json;
+
+use benefits_domain::auth::Role;
+
+use crate::fixture::{Callers, Till};
+use crate::load::{Request, Source};
+
+fn request(till_or_caller: &reqwest::header::HeaderValue, body: &serde_json::Value) -> Request {
+    Request {
+        authorization: till_or_caller.clone(),
+        body: reqwest::Body::from(body.to_string()),
+    }
+}
+
+/// `{ __typename }` from every till in turn: the floor (routing, token check, GraphQL).
+pub fn typename(tills: &Arc<Vec<Till>>) -> Source {
+    let (tills, next) = (tills.clone(), AtomicUsize::new(0));
+    let body = json!({ "query": "{ __typename }" });
+    Arc::new(move || {
+        let till = &tills[next.fetch_add(1, Ordering::Relaxed) % tills.len()];
+        Some(request(&till.bearer, &body))
+    })
+}
+
+const VERIFY: &str = "query($c: String!, $o: ID!) { verifyDiscount(code: $c, offerId: $o, purchaseAmount: 5000) { eligible reason discountAmount } }";
+
+/// Every till verifying the codes in turn (the same codes again and again: cached).
+pub fn verify(tills: &Arc<Vec<Till>>, codes: &Arc<Vec<String>>) -> Source {
+    let (tills, codes, next) = (tills.clone(), codes.clone(), AtomicUsize::new(0));
+    Arc::new(move || {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let till = &tills[n % tills.len()];
+        let code = &codes[n % codes.len()];
+        Some(request(
+            &till.bearer,
+            &json!({ "query": VERIFY, "variables": { "c": code, "o": till.offer } }),
+        ))
+    })
+}
+
+const REDEEM: &str = "mutation($c: String!, $o: ID!, $k: String!) { redeemDiscount(input: { code: $c, offerId: $o, purchaseAmount: 5000, idempotencyKey: $k }) { status discountAmount } }";
+
+/// Each code redeemed once, at the tills in turn; dry when the codes run out.
+pub fn redeem(tills: &Arc<Vec<Till>>, codes: Vec<String>) -> Source {
+    let (tills, next) = (tills.clone(), AtomicUsize::new(0));
+    Arc::new(move || {
+        let n = next.fetch_add(1, Ordering::Relaxed);
+        let code = codes.get(n)?;
+        let till = &tills[n % tills.len()];
+        Some(request(
+            &till.bearer,
+            &json!({ "query": REDEEM, "variables": { "c": code, "o": till.offer, "k": format!("bench-{n}") } }),
+        ))
+    })
+}
+
+/// Random customers of `customers` asking for their lines with fee waiver and benefits.
+pub fn me(callers: &Callers, customers: usize, tokens: usize) -> Source {
+    let mut random = rand::thread_rng();
+    let bearers: Vec<_> = (0..tokens)
+        .map(|_| {
+            let customer = random.gen_range(0..customers);
+            callers.bearer(Role::Customer, &format!("C-{customer}"))
+        })
+        .collect();
+    let next = AtomicUsize::new(0);
+    let body = json!({ "query": "{ me { lines { feeWaiver { eligible reason } benefits { kind eligible } } } }" });
+    Arc::new(move || {
+        let bearer = &bearers[next.fetch_add(1, Ordering::Relaxed) % bearers.len()];
+        Some(request(bearer, &body))
+    })
+}
