@@ -18,3 +18,4 @@ mod named_enum;
 pub mod notification;
 pub mod partner;
 pub mod refund;
+pub mod report;

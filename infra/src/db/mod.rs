@@ -9,6 +9,7 @@ pub mod entities;
 mod notification;
 mod partner;
 mod refund;
+mod report;
 
 pub use appreciation::SeaAppreciationRepository;
 pub use audit::SeaAuditLog;
@@ -18,6 +19,7 @@ pub use customer::SeaCustomerRepository;
 pub use notification::SeaNotifier;
 pub use partner::{SeaCatalogRepository, SeaDiscountRepository};
 pub use refund::SeaRefundRepository;
+pub use report::SeaReportRepository;
 pub use sea_orm::DatabaseConnection;
 
 use benefits_domain::error::Unexpected;
