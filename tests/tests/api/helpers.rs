@@ -60,17 +60,30 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
-    spawn_configured(clock, redis_url, false, None).await
+    spawn_configured(clock, redis_url, false, None, false).await
 }
 
 /// Starts a server on the given database (a test's own server).
 pub async fn spawn_app_with_database(database_url: &str) -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, false, Some(database_url.to_owned())).await
+    spawn_configured(
+        DEFAULT_CLOCK,
+        None,
+        false,
+        Some(database_url.to_owned()),
+        false,
+    )
+    .await
 }
 
 /// Starts a server in development mode (introspection and GraphiQL on).
 pub async fn spawn_dev_app() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, true, None).await
+    spawn_configured(DEFAULT_CLOCK, None, true, None, false).await
+}
+
+/// Starts a server on the embedded default's keys: none configured, development keys
+/// generated into a file of its own.
+pub async fn spawn_embedded_default() -> TestApp {
+    spawn_configured(DEFAULT_CLOCK, None, false, None, true).await
 }
 
 async fn spawn_configured(
@@ -78,6 +91,7 @@ async fn spawn_configured(
     redis_url: Option<String>,
     dev_mode: bool,
     database: Option<String>,
+    development_keys: bool,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let shared = std::env::var("BENEFITS_TEST_DATABASE_URL")
@@ -97,7 +111,7 @@ async fn spawn_configured(
             }
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         database_url: Some(database_url),
         redis_url,
         redis_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
@@ -111,6 +125,16 @@ async fn spawn_configured(
         log_format: Some("json".into()),
         ..Settings::default()
     };
+    if development_keys {
+        settings = Settings {
+            data_keys: None,
+            lookup_key: None,
+            signing_key: None,
+            signing_key_id: None,
+            key_file: Some(dir.path().join("benefits.keys.json")),
+            ..settings
+        };
+    }
     let (address, app) = serve(settings.clone()).await;
     TestApp {
         address,
