@@ -154,6 +154,14 @@ test('an agent finds a customer, applies for a refund on their behalf and sees t
   assert.equal(await round.textContent(), 'round 1, paid on 2026-01-22');
   assert.match(await line.locator('.application').textContent(), /over call centre/);
   assert.match(await line.locator('.application').textContent(), /\*+9012/);
+
+  // The customer gives another account: the agent corrects it while round 1 is open.
+  const correct = line.getByRole('form', { name: 'Correct the refund account' });
+  await correct.getByLabel('Bank code').fill('088');
+  await correct.getByLabel('Account number').fill('110-222-334321');
+  await correct.getByLabel('Account holder').fill('Kim Minji');
+  await correct.getByRole('button', { name: 'Save account' }).click();
+  await line.locator('.application', { hasText: /088 \*+4321/ }).waitFor();
   await shot(page, 'agent-customer');
 
   const storage = await page.evaluate(() => ({
@@ -208,7 +216,7 @@ test('an admin adds an offer, closes a round and downloads its payout file', asy
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'application_id,bank_code,account_number,account_holder,amount');
   assert.equal(csv.length, 2, 'the agent’s application is in round 1');
-  assert.match(csv[1], /,004,123-?456-?789012,Kim Minji,138000$/);
+  assert.match(csv[1], /,088,110-?222-?334321,Kim Minji,138000$/, 'the corrected account is paid');
   await shot(page, 'admin-refunds');
 
   // The scheduled payout is recorded as paid.
@@ -216,6 +224,17 @@ test('an admin adds an offer, closes a round and downloads its payout file', asy
   await page.getByRole('button', { name: 'Show applications' }).click();
   await page.getByRole('button', { name: 'Paid', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Payout recorded as paid' }).waitFor();
+
+  // Round 2 takes applications one day longer.
+  await goTo(page, 'Campaign');
+  const round2 = page.getByRole('form', { name: 'Payout round 2' });
+  await round2.getByLabel('Applied on or before').fill('2026-01-26');
+  await round2.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: 'Round 2 saved.' }).waitFor();
+  assert.equal(await page.getByRole('form', { name: 'Payout round 1' }).getByLabel('Paid on').isDisabled(), true, 'round 1 is closed');
+  await goTo(page, 'Notices');
+  await goTo(page, 'Campaign');
+  assert.equal(await page.getByRole('form', { name: 'Payout round 2' }).getByLabel('Applied on or before').inputValue(), '2026-01-26');
 
   for (const [section, name] of [
     ['Campaign', 'admin-campaign'],
