@@ -154,6 +154,51 @@ function offerForm(partner, reload) {
   );
 }
 
+function storeForm(partner, reload) {
+  return submitter(
+    h(
+      'form',
+      { class: 'inline-form', 'aria-label': `Add a store to ${partner.name}` },
+      h('h4', {}, 'Add a store'),
+      field('Store id', { name: 'externalId', required: true }),
+      field('Store name', { name: 'name', required: true }),
+      h('button', { type: 'submit' }, 'Add store'),
+    ),
+    async (v) => {
+      const input = {
+        externalId: partner.externalId,
+        name: partner.name,
+        category: partner.category,
+        stores: [...partner.stores.filter((s) => s.externalId !== v.externalId), { externalId: v.externalId, name: v.name }],
+        offers: partner.offers,
+      };
+      await gql(UPSERT_PARTNER, { input });
+      say(`Store ${v.name} added to ${partner.name}.`);
+      await reload();
+    },
+  );
+}
+
+function withdrawButton(partner, offer, reload) {
+  return button(
+    `Withdraw`,
+    () =>
+      attempt(async () => {
+        const input = {
+          externalId: partner.externalId,
+          name: partner.name,
+          category: partner.category,
+          stores: partner.stores,
+          offers: partner.offers.filter((o) => o.externalId !== offer.externalId),
+        };
+        await gql(UPSERT_PARTNER, { input });
+        say(`Offer “${offer.title}” withdrawn.`);
+        await reload();
+      }),
+    { class: 'quiet', 'aria-label': `Withdraw ${offer.title}` },
+  );
+}
+
 export async function partners(main) {
   const reload = () => partners(main);
   const data = await attempt(() => gql(PARTNERS));
@@ -188,8 +233,13 @@ export async function partners(main) {
         { class: 'card partner', 'data-partner': p.externalId },
         h('h2', {}, `${p.name} `, h('span', { class: 'badge' }, words(p.category))),
         h('p', { class: 'meta' }, `${p.externalId} · stores: ${p.stores.map((s) => s.name).join(', ') || 'none'}`),
-        h('ul', { class: 'offers' }, p.offers.map((o) => h('li', {}, h('strong', {}, o.title), ` (${o.externalId}): ${offerText(o)}`))),
+        h(
+          'ul',
+          { class: 'offers' },
+          p.offers.map((o) => h('li', {}, h('strong', {}, o.title), ` (${o.externalId}): ${offerText(o)} `, withdrawButton(p, o, reload))),
+        ),
         offerForm(p, reload),
+        storeForm(p, reload),
       ),
     ),
     create,

@@ -205,6 +205,11 @@ test('an admin adds an offer, closes a round and downloads its payout file', asy
     await page.locator('[data-partner="P-COFFEE"] .offers').textContent(),
     /10% off up to ₩3,000, from ₩3,000, 2\/day per line/,
   );
+  await partner.getByLabel('Store id').fill('S-2');
+  await partner.getByLabel('Store name').fill('Mapo');
+  await partner.getByRole('button', { name: 'Add store' }).click();
+  await page.locator('[data-partner="P-COFFEE"] .meta', { hasText: 'Gangnam, Mapo' }).waitFor();
+  await page.locator('[data-partner="P-COFFEE"] .offers li', { hasText: '10% off coffee' }).waitFor();
   await shot(page, 'admin-partners');
 
   await goTo(page, 'Refunds');

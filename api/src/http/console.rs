@@ -2,10 +2,11 @@
 //! nothing to install) that talk only to `POST /graphql` with the user's token, and,
 //! on the embedded default only, a development sign-in that mints a staff token.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -98,9 +99,19 @@ pub(super) async fn file(Path(name): Path<String>) -> Response {
     serve_asset(&name)
 }
 
+/// Whether this caller may use the development sign-in: the service runs on the
+/// development key file (the embedded default) and the request comes from this
+/// machine, so a development server bound to a public address hands out no tokens.
+fn development_sign_in_allowed(keys: &KeySource, peer: SocketAddr) -> bool {
+    matches!(keys, KeySource::DevelopmentFile(_)) && peer.ip().is_loopback()
+}
+
 /// `GET /admin/sign-in-options`: whether the development sign-in is offered.
-pub(super) async fn sign_in_options(State(state): State<HttpState>) -> Response {
-    let development = matches!(state.app.config.keys, KeySource::DevelopmentFile(_));
+pub(super) async fn sign_in_options(
+    State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    let development = development_sign_in_allowed(&state.app.config.keys, peer);
     axum::Json(serde_json::json!({ "development": development })).into_response()
 }
 
@@ -110,14 +121,15 @@ struct DevSignIn {
 }
 
 /// `POST /admin/dev-sign-in` with `{"role": "ADMIN" | "AGENT"}`: a 30-minute staff
-/// token from the development keys. Only on the embedded default (404 otherwise), and
-/// JSON only, so no cross-site form can ask for one.
+/// token from the development keys. Only on the embedded default and from this machine
+/// (404 otherwise), and JSON only, so no cross-site form can ask for one.
 pub(super) async fn dev_sign_in(
     State(state): State<HttpState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !matches!(state.app.config.keys, KeySource::DevelopmentFile(_)) {
+    if !development_sign_in_allowed(&state.app.config.keys, peer) {
         return (StatusCode::NOT_FOUND, "no development sign-in here").into_response();
     }
     if !super::graphql::is_json(&headers) {
@@ -157,6 +169,17 @@ mod tests {
             assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
         }
         assert_eq!(serve_asset("../Cargo.toml").status(), StatusCode::NOT_FOUND);
+    }
+
+    #[test]
+    fn the_development_sign_in_is_for_this_machine_on_development_keys_only() {
+        let development = KeySource::DevelopmentFile("benefits.keys.json".into());
+        let local: SocketAddr = "127.0.0.1:50000".parse().unwrap();
+        let remote: SocketAddr = "203.0.113.7:50000".parse().unwrap();
+        assert!(development_sign_in_allowed(&development, local));
+        assert!(!development_sign_in_allowed(&development, remote));
+        let local_v6: SocketAddr = "[::1]:50000".parse().unwrap();
+        assert!(development_sign_in_allowed(&development, local_v6));
     }
 
     #[test]
