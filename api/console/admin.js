@@ -331,6 +331,17 @@ export async function refunds(main) {
       await list(values(filter));
     });
   submitter(filter, list);
+  const roundItem = (r) => {
+    const item = h(
+      'li',
+      {},
+      `Round ${r.number}, paid on ${r.payDate}${r.closed ? ' (closed)' : ''} `,
+      button(r.closed ? `Payout file of round ${r.number}` : `Close round ${r.number}`, async () => {
+        if (await close(r.number)) item.replaceWith(roundItem({ ...r, closed: true }));
+      }),
+    );
+    return item;
+  };
   const close = (number) =>
     attempt(async () => {
       const { closePayoutRound: file } = await gql(
@@ -346,6 +357,7 @@ export async function refunds(main) {
           download(`payout-round-${file.round.number}.csv`, file.csv),
         ),
       );
+      return true;
     });
   section(
     main,
@@ -363,14 +375,7 @@ export async function refunds(main) {
       h(
         'ul',
         { class: 'rounds' },
-        data.campaign.payoutRounds.map((r) =>
-          h(
-            'li',
-            {},
-            `Round ${r.number}, paid on ${r.payDate}${r.closed ? ' (closed)' : ''} `,
-            button(r.closed ? `Payout file of round ${r.number}` : `Close round ${r.number}`, () => close(r.number)),
-          ),
-        ),
+        data.campaign.payoutRounds.map(roundItem),
       ),
       files,
     ),

@@ -222,6 +222,7 @@ test('an admin adds an offer, closes a round and downloads its payout file', asy
   assert.equal(csv[0], 'application_id,bank_code,account_number,account_holder,amount');
   assert.equal(csv.length, 2, 'the agent’s application is in round 1');
   assert.match(csv[1], /,088,110-?222-?334321,Kim Minji,138000$/, 'the corrected account is paid');
+  await page.getByRole('button', { name: 'Payout file of round 1' }).waitFor();
   await shot(page, 'admin-refunds');
 
   // The scheduled payout is recorded as paid.
