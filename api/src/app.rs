@@ -7,12 +7,13 @@ use std::time::Duration;
 use anyhow::Context as _;
 use benefits_domain::audit::AuditLog;
 use benefits_domain::benefits::AppreciationService;
-use benefits_domain::campaign::CampaignRepository;
+use benefits_domain::campaign::{CampaignRepository, CampaignService};
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
 use benefits_domain::notification::Notifier;
 use benefits_domain::partner::DiscountService;
 use benefits_domain::refund::RefundService;
+use benefits_domain::report::ReportRepository;
 use benefits_infra::cache::{Cache, RedisTier};
 use benefits_infra::clock::{FixedClock, SystemClock};
 use benefits_infra::codes::RandomCodes;
@@ -20,7 +21,7 @@ use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHashe
 use benefits_infra::db::{
     self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog,
     SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
-    SeaNotifier, SeaRefundRepository,
+    SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
 use benefits_infra::rate_limit::RateLimiter;
 use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
@@ -42,12 +43,14 @@ pub struct App {
     pub tokens: Arc<TokenService>,
     pub cache: Cache,
     pub campaigns: Arc<dyn CampaignRepository>,
+    pub campaign: CampaignService,
     pub audit: Arc<dyn AuditLog>,
     pub notifier: Arc<dyn Notifier>,
     pub customers: CustomerService,
     pub refunds: RefundService,
     pub discounts: DiscountService,
     pub appreciation: AppreciationService,
+    pub reports: Arc<dyn ReportRepository>,
     pub metrics: Arc<Metrics>,
     pub rate_limiter: RateLimiter,
 }
@@ -202,10 +205,16 @@ impl App {
         )
         .reporting_from(
             report_customers.clone(),
-            Arc::new(SeaAppreciationRepository::new(reads)),
+            Arc::new(SeaAppreciationRepository::new(reads.clone())),
         );
         let customers =
             CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());
+        let campaign = CampaignService::new(
+            campaigns.clone(),
+            refund_repository.clone(),
+            audit.clone(),
+            clock.clone(),
+        );
         let refunds = RefundService::new(
             customer_repository,
             refund_repository,
@@ -215,6 +224,7 @@ impl App {
             clock.clone(),
         )
         .reporting_from(report_customers, report_refunds);
+        let reports: Arc<dyn ReportRepository> = Arc::new(SeaReportRepository::new(reads));
 
         Ok(Self {
             config: Arc::new(config),
@@ -224,12 +234,14 @@ impl App {
             tokens,
             cache,
             campaigns,
+            campaign,
             audit,
             notifier,
             customers,
             refunds,
             discounts,
             appreciation,
+            reports,
             metrics: Arc::default(),
             rate_limiter,
         })

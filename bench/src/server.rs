@@ -87,7 +87,7 @@ impl Server {
             if ready {
                 return Ok(server);
             }
-            if started.elapsed() > Duration::from_secs(60) {
+            if started.elapsed() > Duration::from_mins(1) {
                 bail!("the server did not become ready");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -18,4 +18,5 @@ mod named_enum;
 pub mod notification;
 pub mod partner;
 pub mod refund;
+pub mod report;
 pub mod scheduling;

@@ -19,6 +19,10 @@ use crate::crypto::Secret;
 const ACCESS_TOKEN_TYPE: &str = "at+jwt";
 /// Clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECONDS: i64 = 30;
+/// Verified tokens remembered, so a terminal's next request skips the signature check.
+const VERIFIED_CAPACITY: u64 = 200_000;
+/// How long an unused verified token is remembered.
+const VERIFIED_IDLE: Duration = Duration::from_mins(10);
 
 /// The claims of an access token.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
@@ -134,6 +138,16 @@ pub struct TokenService {
     signing: Option<SigningKey>,
     validation: Validation,
     clock: Arc<dyn Clock>,
+    /// Tokens whose signature, issuer, audience and subject checked out, by their exact
+    /// text, with their validity window: only the time checks are repeated on a hit.
+    verified: moka::sync::Cache<String, Arc<VerifiedToken>>,
+}
+
+/// A token whose signature and claims checked out.
+struct VerifiedToken {
+    principal: Principal,
+    not_before: i64,
+    expires: i64,
 }
 
 impl TokenService {
@@ -169,6 +183,10 @@ impl TokenService {
             signing,
             validation,
             clock,
+            verified: moka::sync::Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .time_to_idle(VERIFIED_IDLE)
+                .build(),
         })
     }
 
@@ -197,8 +215,28 @@ impl TokenService {
         jsonwebtoken::encode(&header, &claims, &signing.key).map_err(IssueError::BadKey)
     }
 
-    /// Verifies a compact token and returns its caller.
+    /// Verifies a compact token and returns its caller. A token seen before is not
+    /// checked again, except against the clock.
     pub fn verify(&self, token: &str) -> Result<Principal, TokenRejected> {
+        let verified = if let Some(verified) = self.verified.get(token) {
+            verified
+        } else {
+            let verified = Arc::new(self.check_signature_and_claims(token)?);
+            self.verified.insert(token.to_owned(), verified.clone());
+            verified
+        };
+        let now = self.clock.now().timestamp();
+        if verified.expires <= now - LEEWAY_SECONDS {
+            return Err(TokenRejected::Expired);
+        }
+        if verified.not_before > now + LEEWAY_SECONDS {
+            return Err(TokenRejected::NotYetValid);
+        }
+        Ok(verified.principal.clone())
+    }
+
+    /// Everything about a token but the time.
+    fn check_signature_and_claims(&self, token: &str) -> Result<VerifiedToken, TokenRejected> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRejected::Malformed)?;
         if header.alg != Algorithm::EdDSA {
             return Err(TokenRejected::Invalid);
@@ -214,19 +252,16 @@ impl TokenService {
         let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
             .map_err(|_| TokenRejected::Invalid)?
             .claims;
-        let now = self.clock.now().timestamp();
-        if claims.exp <= now - LEEWAY_SECONDS {
-            return Err(TokenRejected::Expired);
-        }
-        if claims.nbf > now + LEEWAY_SECONDS {
-            return Err(TokenRejected::NotYetValid);
-        }
         if claims.sub.is_empty() {
             return Err(TokenRejected::Invalid);
         }
-        Ok(Principal {
-            role: claims.role,
-            subject: claims.sub,
+        Ok(VerifiedToken {
+            principal: Principal {
+                role: claims.role,
+                subject: claims.sub,
+            },
+            not_before: claims.nbf,
+            expires: claims.exp,
         })
     }
 }
@@ -284,6 +319,29 @@ mod tests {
             service(SEED, at("2026-01-14T00:01:31Z")).verify(&token),
             Err(TokenRejected::Expired)
         );
+    }
+
+    /// A clock a test moves by hand.
+    struct HandClock(std::sync::Mutex<DateTime<Utc>>);
+
+    impl Clock for HandClock {
+        fn now(&self) -> DateTime<Utc> {
+            *self.0.lock().unwrap()
+        }
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires_on_time() {
+        let clock = Arc::new(HandClock(std::sync::Mutex::new(
+            "2026-01-14T00:00:00Z".parse().unwrap(),
+        )));
+        let tokens = service(SEED, clock.clone());
+        let token = tokens
+            .issue(Role::Agent, "agent-1", Duration::from_mins(1))
+            .unwrap();
+        assert!(tokens.verify(&token).is_ok(), "verified and remembered");
+        *clock.0.lock().unwrap() = "2026-01-14T00:01:31Z".parse().unwrap();
+        assert_eq!(tokens.verify(&token), Err(TokenRejected::Expired));
     }
 
     #[test]

@@ -4,9 +4,11 @@
 
 mod audit;
 mod benefits;
+mod campaign;
 mod claims;
 mod context;
 mod customer;
+mod dashboard;
 mod error;
 mod fee_waiver;
 mod guard;
@@ -33,6 +35,8 @@ pub struct Query(
     claims::ClaimQuery,
     partner::PartnerReports,
     audit::AuditQuery,
+    campaign::CampaignQuery,
+    dashboard::DashboardQuery,
 );
 
 /// The root mutation: every area's mutations.
@@ -42,6 +46,7 @@ pub struct Mutation(
     partner::PartnerMutation,
     benefits::AppreciationMutation,
     claims::ClaimMutation,
+    campaign::CampaignMutation,
 );
 
 /// The service's schema type.

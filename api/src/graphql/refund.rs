@@ -5,10 +5,11 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
 use benefits_domain::auth::Role;
 use benefits_domain::customer::LineId;
+use benefits_domain::refund::ports::{ApplicationFilter, RecordError};
 use benefits_domain::refund::service::{
     ApplyError, ApplyRequest, CloseError, CorrectError, RunError,
 };
-use benefits_domain::refund::{self as domain, ApplicationId, ports::RecordError};
+use benefits_domain::refund::{self as domain, ApplicationId};
 
 use super::context::parts;
 use super::fee_waiver::FeeWaiverReason;
@@ -63,6 +64,20 @@ impl From<domain::RefundStatus> for RefundStatus {
         }
     }
 }
+
+impl From<RefundStatus> for domain::RefundStatus {
+    fn from(status: RefundStatus) -> Self {
+        match status {
+            RefundStatus::Submitted => Self::Submitted,
+            RefundStatus::Scheduled => Self::Scheduled,
+            RefundStatus::Paid => Self::Paid,
+            RefundStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+/// The most applications one `refundApplications` page returns.
+const MAX_LISTED: i32 = 500;
 
 /// A scheduled payout of refunds.
 #[derive(SimpleObject, Clone)]
@@ -412,5 +427,31 @@ impl RefundQuery {
                 })
                 .collect(),
         })
+    }
+
+    /// Applications in a payout round and/or status, newest first (`first` at most
+    /// 500). Every read is audited.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn refund_applications(
+        &self,
+        ctx: &Context<'_>,
+        round: Option<i32>,
+        status: Option<RefundStatus>,
+        #[graphql(default = 100)] first: i32,
+    ) -> async_graphql::Result<Vec<RefundApplication>> {
+        let (app, caller) = parts(ctx)?;
+        if !(1..=MAX_LISTED).contains(&first) {
+            return Err(ApiError::bad_input("first must be 1 to 500").into());
+        }
+        let filter = ApplicationFilter {
+            round,
+            status: status.map(Into::into),
+        };
+        let found = app
+            .refunds
+            .list(caller, filter, u64::try_from(first).unwrap_or(100))
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(found.into_iter().map(RefundApplication).collect())
     }
 }

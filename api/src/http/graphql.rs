@@ -35,7 +35,7 @@ fn refusal(error: ApiError) -> Response {
 }
 
 /// Whether the body is declared as JSON (`application/json`, any parameters).
-fn is_json(headers: &HeaderMap) -> bool {
+pub(super) fn is_json(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())

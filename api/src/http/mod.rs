@@ -1,6 +1,7 @@
-//! The HTTP surface: `POST /graphql`, `GET /healthz`, `GET /readyz`, and GraphiQL at
-//! `GET /graphql` in development mode only.
+//! The HTTP surface: `POST /graphql`, `GET /healthz`, `GET /readyz`, the web console at
+//! `/admin`, and GraphiQL at `GET /graphql` in development mode only.
 
+mod console;
 mod graphql;
 mod health;
 mod server;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 
@@ -36,6 +36,14 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(super::health::healthz))
         .route("/readyz", get(super::health::readyz))
         .route("/metrics", get(super::health::metrics))
+        .route("/admin", get(super::console::root))
+        .route("/admin/", get(super::console::index))
+        .route(
+            "/admin/sign-in-options",
+            get(super::console::sign_in_options),
+        )
+        .route("/admin/dev-sign-in", post(super::console::dev_sign_in))
+        .route("/admin/{file}", get(super::console::file))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::named_enum::named_enum;
+
 /// An inclusive range of KST calendar dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeriodOfDays {
@@ -97,4 +99,31 @@ pub struct Campaign {
     pub payout_rounds: Vec<PayoutRound>,
     /// Ordered by `from_month`.
     pub discount_return_rates: Vec<DiscountReturnRate>,
+}
+
+named_enum!(
+    /// The campaign's editable periods of days.
+    CampaignPeriod {
+        CancellationWindow => "CANCELLATION_WINDOW",
+        MonthlyData => "MONTHLY_DATA",
+        Roaming => "ROAMING",
+        OttSelection => "OTT_SELECTION",
+        PartnerDiscount => "PARTNER_DISCOUNT",
+        InsuranceCoverage => "INSURANCE_COVERAGE",
+    }
+);
+
+impl Campaign {
+    /// The campaign's value of one editable period.
+    pub fn period(&self, kind: CampaignPeriod) -> PeriodOfDays {
+        let benefits = &self.appreciation;
+        match kind {
+            CampaignPeriod::CancellationWindow => self.fee_waiver.cancellation_window,
+            CampaignPeriod::MonthlyData => benefits.monthly_data_months,
+            CampaignPeriod::Roaming => benefits.roaming_window,
+            CampaignPeriod::OttSelection => benefits.ott_selection_window,
+            CampaignPeriod::PartnerDiscount => benefits.discount_window,
+            CampaignPeriod::InsuranceCoverage => benefits.insurance_coverage,
+        }
+    }
 }

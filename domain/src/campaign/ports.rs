@@ -2,10 +2,10 @@
 
 use async_trait::async_trait;
 
-use super::Campaign;
+use super::{Campaign, CampaignPeriod, PayoutRound, PeriodOfDays};
 use crate::error::Unexpected;
 
-/// Reads campaigns.
+/// Reads and edits campaigns.
 #[async_trait]
 pub trait CampaignRepository: Send + Sync {
     /// The campaign the service runs now.
@@ -14,4 +14,26 @@ pub trait CampaignRepository: Send + Sync {
     /// `Unexpected` when the store fails or holds no active campaign (the migrations
     /// seed one, so that is a broken installation).
     async fn active(&self) -> Result<Campaign, Unexpected>;
+
+    /// Sets one period of a campaign; the next read of the active campaign sees it.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn update_period(
+        &self,
+        campaign_id: &str,
+        kind: CampaignPeriod,
+        period: PeriodOfDays,
+    ) -> Result<(), Unexpected>;
+
+    /// Sets the dates of the round numbered `round.number`; `false` when the campaign
+    /// has no such round.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn update_round(
+        &self,
+        campaign_id: &str,
+        round: &PayoutRound,
+    ) -> Result<bool, Unexpected>;
 }

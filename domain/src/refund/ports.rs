@@ -40,6 +40,13 @@ pub struct ApplicationTally {
     pub amount: i64,
 }
 
+/// Which applications an admin lists; `None` matches any round or status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ApplicationFilter {
+    pub round: Option<i32>,
+    pub status: Option<RefundStatus>,
+}
+
 /// Why a submission was not stored.
 #[derive(Debug, thiserror::Error)]
 pub enum SubmitError {
@@ -107,6 +114,13 @@ pub trait RefundRepository: Send + Sync {
     /// The last round whose payout file held this application (the round a FAILED
     /// payout failed in).
     async fn last_round(&self, id: &ApplicationId) -> Result<Option<i32>, Unexpected>;
+
+    /// Applications matching `filter`, newest first, at most `limit`.
+    async fn list(
+        &self,
+        filter: ApplicationFilter,
+        limit: u64,
+    ) -> Result<Vec<RefundApplication>, Unexpected>;
 
     /// Applications counted and summed by round and status.
     async fn tally(&self) -> Result<Vec<ApplicationTally>, Unexpected>;

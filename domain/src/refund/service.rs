@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::ports::{ApplicationTally, IdempotencyClaim, RecordError, Replay};
+use super::ports::{ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay};
 use super::rules::{self, HolderMismatch};
 use super::{
     ApplicationId, BankAccount, Channel, NewApplication, PayoutFile, RefundApplication,
-    RefundRepository, SubmitError,
+    RefundRepository, RefundStatus, SubmitError,
 };
 use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
@@ -428,6 +428,30 @@ impl RefundService {
         ));
         self.audit.append(entry).await?;
         Ok(file)
+    }
+
+    /// Applications of a round and/or status for an admin, newest first. The read is
+    /// audited: it shows the masked accounts of many customers at once.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    pub async fn list(
+        &self,
+        caller: &Caller,
+        filter: ApplicationFilter,
+        limit: u64,
+    ) -> Result<Vec<RefundApplication>, Unexpected> {
+        let found = self.refunds.list(filter, limit).await?;
+        let round = filter
+            .round
+            .map_or_else(|| "any".to_owned(), |r| r.to_string());
+        let status = filter.status.map_or("any", RefundStatus::as_str);
+        let entry = AuditEntry::by(caller, self.clock.now(), "refund.list").detail(format!(
+            "round {round}, status {status}: {} applications",
+            found.len()
+        ));
+        self.audit.append(entry).await?;
+        Ok(found)
     }
 
     /// Records the bank's answer for a scheduled payout.

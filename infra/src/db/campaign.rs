@@ -1,16 +1,18 @@
 //! Reads the active campaign, kept in process for a few seconds: it is read by nearly
-//! every request and changes rarely.
+//! every request and changes rarely. An admin's edit drops this process's copy at once;
+//! other replicas see it within the copy's lifetime.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
 };
 
 use benefits_domain::campaign::{
-    AppreciationRules, Campaign, CampaignRepository, DiscountReturnRate, FeeWaiverRules,
-    PayoutRound, PeriodOfDays,
+    AppreciationRules, Campaign, CampaignPeriod, CampaignRepository, DiscountReturnRate,
+    FeeWaiverRules, PayoutRound, PeriodOfDays,
 };
 use benefits_domain::error::Unexpected;
 
@@ -67,6 +69,60 @@ impl CampaignRepository for SeaCampaignRepository {
             .try_get_with((), self.load_active())
             .await
             .map_err(|error| Unexpected::new(error.to_string()))
+    }
+
+    async fn update_period(
+        &self,
+        campaign_id: &str,
+        kind: CampaignPeriod,
+        period: PeriodOfDays,
+    ) -> Result<(), Unexpected> {
+        use campaigns::Column;
+        let (first, last) = match kind {
+            CampaignPeriod::CancellationWindow => {
+                (Column::CancellationFrom, Column::CancellationUntil)
+            }
+            CampaignPeriod::MonthlyData => {
+                (Column::MonthlyDataFirstMonth, Column::MonthlyDataLastMonth)
+            }
+            CampaignPeriod::Roaming => (Column::RoamingFrom, Column::RoamingUntil),
+            CampaignPeriod::OttSelection => (Column::OttSelectionFrom, Column::OttSelectionUntil),
+            CampaignPeriod::PartnerDiscount => (Column::DiscountFrom, Column::DiscountUntil),
+            CampaignPeriod::InsuranceCoverage => (Column::InsuranceFrom, Column::InsuranceUntil),
+        };
+        campaigns::Entity::update_many()
+            .col_expr(first, Expr::value(period.first))
+            .col_expr(last, Expr::value(period.last))
+            .filter(Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn update_round(
+        &self,
+        campaign_id: &str,
+        round: &PayoutRound,
+    ) -> Result<bool, Unexpected> {
+        let updated = payout_rounds::Entity::update_many()
+            .col_expr(payout_rounds::Column::PayDate, Expr::value(round.pay_date))
+            .col_expr(
+                payout_rounds::Column::CancelledUntil,
+                Expr::value(round.cancelled_until),
+            )
+            .col_expr(
+                payout_rounds::Column::AppliedUntil,
+                Expr::value(round.applied_until),
+            )
+            .filter(payout_rounds::Column::CampaignId.eq(campaign_id))
+            .filter(payout_rounds::Column::Number.eq(round.number))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(updated.rows_affected > 0)
     }
 }
 

@@ -10,6 +10,7 @@ mod job_ledger;
 mod notification;
 mod partner;
 mod refund;
+mod report;
 
 pub use appreciation::SeaAppreciationRepository;
 pub use audit::SeaAuditLog;
@@ -20,6 +21,7 @@ pub use job_ledger::SeaJobLedger;
 pub use notification::SeaNotifier;
 pub use partner::{SeaCatalogRepository, SeaDiscountRepository};
 pub use refund::SeaRefundRepository;
+pub use report::SeaReportRepository;
 pub use sea_orm::DatabaseConnection;
 
 use benefits_domain::error::Unexpected;

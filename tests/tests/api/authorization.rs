@@ -110,6 +110,16 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::Admin],
         r#"mutation { recordRoamingOffer(lineId: "x", offerCode: "R", endsOn: "2026-03-31") { offerCode } }"#,
     ),
+    (
+        "updateCampaignPeriod",
+        &[Role::Admin],
+        r#"mutation { updateCampaignPeriod(kind: ROAMING, first: "2026-02-01", last: "2026-08-31") { code } }"#,
+    ),
+    (
+        "updatePayoutRound",
+        &[Role::Admin],
+        r#"mutation { updatePayoutRound(input: { number: 3, payDate: "2026-02-19", appliedUntil: "2026-01-31" }) { code } }"#,
+    ),
 ];
 
 /// The mutation names of the exported SDL.

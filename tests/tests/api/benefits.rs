@@ -757,3 +757,35 @@ async fn admins_export_the_covered_customers_for_the_insurer_and_the_read_is_aud
         "{audit}"
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_the_lines_and_data_granted_per_month() {
+    let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
+    let run = app
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
+        .await;
+    let granted = run["data"]["runMonthlyDataGrant"]["granted"].clone();
+    let body = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ dataGrantsByMonth { month lines gigabytes } }",
+            json!({}),
+        )
+        .await;
+    let gigabytes = granted.as_i64().unwrap() * 100;
+    assert_eq!(
+        body["data"]["dataGrantsByMonth"],
+        json!([{ "month": "2026-02", "lines": granted, "gigabytes": gigabytes }]),
+        "{body}"
+    );
+    let agent = app
+        .graphql(
+            Role::Agent,
+            "agent-1",
+            "{ dataGrantsByMonth { month } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&agent), Some("FORBIDDEN"));
+}

@@ -60,12 +60,12 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
-    spawn_configured(clock, redis_url.map(Redis::Standalone), false, None).await
+    spawn_configured(clock, redis_url.map(Redis::Standalone), false, None, false).await
 }
 
 /// Starts a server with the clock at `clock` over the Redis Cluster of `seed_urls`.
 pub async fn spawn_app_with_redis_cluster(clock: &str, seed_urls: String) -> TestApp {
-    spawn_configured(clock, Some(Redis::Cluster(seed_urls)), false, None).await
+    spawn_configured(clock, Some(Redis::Cluster(seed_urls)), false, None, false).await
 }
 
 /// The shared cache tier of a test server.
@@ -76,12 +76,25 @@ enum Redis {
 
 /// Starts a server on the given database (a test's own server).
 pub async fn spawn_app_with_database(database_url: &str) -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, false, Some(database_url.to_owned())).await
+    spawn_configured(
+        DEFAULT_CLOCK,
+        None,
+        false,
+        Some(database_url.to_owned()),
+        false,
+    )
+    .await
 }
 
 /// Starts a server in development mode (introspection and GraphiQL on).
 pub async fn spawn_dev_app() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, true, None).await
+    spawn_configured(DEFAULT_CLOCK, None, true, None, false).await
+}
+
+/// Starts a server on the embedded default's keys: none configured, development keys
+/// generated into a file of its own.
+pub async fn spawn_embedded_default() -> TestApp {
+    spawn_configured(DEFAULT_CLOCK, None, false, None, true).await
 }
 
 async fn spawn_configured(
@@ -89,6 +102,7 @@ async fn spawn_configured(
     redis: Option<Redis>,
     dev_mode: bool,
     database: Option<String>,
+    development_keys: bool,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let shared = std::env::var("BENEFITS_TEST_DATABASE_URL")
@@ -108,7 +122,7 @@ async fn spawn_configured(
             }
         }
     };
-    let settings = Settings {
+    let mut settings = Settings {
         database_url: Some(database_url),
         redis_cluster: Some(matches!(redis, Some(Redis::Cluster(_)))),
         redis_url: redis.map(|(Redis::Standalone(url) | Redis::Cluster(url))| url),
@@ -123,6 +137,16 @@ async fn spawn_configured(
         log_format: Some("json".into()),
         ..Settings::default()
     };
+    if development_keys {
+        settings = Settings {
+            data_keys: None,
+            lookup_key: None,
+            signing_key: None,
+            signing_key_id: None,
+            key_file: Some(dir.path().join("benefits.keys.json")),
+            ..settings
+        };
+    }
     let (address, app) = serve(settings.clone()).await;
     TestApp {
         address,

@@ -7,6 +7,8 @@
 
 mod authorization;
 mod benefits;
+mod campaign;
+mod console;
 mod customers;
 mod fee_waiver;
 mod health;

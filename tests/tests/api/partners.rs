@@ -558,3 +558,74 @@ async fn a_store_guessing_codes_is_slowed_down_and_reported() {
         "{metrics}"
     );
 }
+
+const BY_DAY: &str = "query($from: String!, $until: String!) { redemptionsByDay(from: $from, until: $until) { day category count totalDiscount } }";
+
+#[tokio::test]
+async fn the_dashboard_counts_standing_redemptions_per_day_and_category() {
+    let till = till().await;
+    till.redeem("S-1", &till.code().await, &till.percent, 12_000, "a")
+        .await;
+    let cancelled = till
+        .redeem("S-2", &till.code().await, &till.percent, 30_000, "b")
+        .await;
+    let id = cancelled["data"]["redeemDiscount"]["id"].clone();
+    till.app
+        .graphql(Role::PartnerStore, "S-2", CANCEL, json!({ "id": id }))
+        .await;
+    till.redeem("S-2", &till.code().await, &till.limited, 9_000, "c")
+        .await;
+    let body = till
+        .app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            BY_DAY,
+            json!({ "from": "2026-02-01", "until": "2026-07-31" }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["redemptionsByDay"],
+        json!([{ "day": "2026-02-10", "category": "COFFEE", "count": 2, "totalDiscount": 2_200 }]),
+        "{body}"
+    );
+    let before = till
+        .app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            BY_DAY,
+            json!({ "from": "2026-02-01", "until": "2026-02-09" }),
+        )
+        .await;
+    assert_eq!(before["data"]["redemptionsByDay"], json!([]));
+}
+
+#[tokio::test]
+async fn redemptions_by_day_is_for_admins_over_a_bounded_period() {
+    let app = spawn_app_at(LUNCH).await;
+    let week = json!({ "from": "2026-02-01", "until": "2026-02-07" });
+    for role in [Role::Agent, Role::Customer, Role::PartnerStore] {
+        let body = app.graphql(role, "someone", BY_DAY, week.clone()).await;
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{role}: {body}");
+    }
+    for (from, until) in [
+        ("2026-02-07", "2026-02-01"),
+        ("2026-01-01", "2027-06-30"),
+        ("february", "2026-02-07"),
+    ] {
+        let body = app
+            .graphql(
+                Role::Admin,
+                "admin-1",
+                BY_DAY,
+                json!({ "from": from, "until": until }),
+            )
+            .await;
+        assert_eq!(
+            error_code(&body),
+            Some("BAD_USER_INPUT"),
+            "{from}..{until}: {body}"
+        );
+    }
+}

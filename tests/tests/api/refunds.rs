@@ -665,3 +665,64 @@ async fn an_agents_application_is_audited_with_its_channel() {
         json!([{ "actor": "agent-3", "channel": "CALL_CENTER" }])
     );
 }
+
+const LIST: &str = "query($round: Int, $status: RefundStatus, $first: Int! = 100) { refundApplications(round: $round, status: $status, first: $first) { id status amount accountMasked round { number } } }";
+
+#[tokio::test]
+async fn admins_list_applications_by_round_and_status_and_each_read_is_audited() {
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k1").await;
+    let id = applied["data"]["applyForRefund"]["id"].clone();
+
+    let round_one = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            LIST,
+            json!({ "round": 1, "status": "SUBMITTED" }),
+        )
+        .await;
+    assert_eq!(
+        round_one["data"]["refundApplications"],
+        json!([{ "id": id, "status": "SUBMITTED", "amount": 138_000, "accountMasked": "********9012", "round": { "number": 1 } }]),
+        "{round_one}"
+    );
+    let round_two = app
+        .graphql(Role::Admin, "admin-1", LIST, json!({ "round": 2 }))
+        .await;
+    assert_eq!(round_two["data"]["refundApplications"], json!([]));
+    let paid = app
+        .graphql(Role::Admin, "admin-1", LIST, json!({ "status": "PAID" }))
+        .await;
+    assert_eq!(paid["data"]["refundApplications"], json!([]));
+
+    let audit = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            r#"{ auditEntries(filter: { action: "refund.list" }) { actor detail } }"#,
+            json!({}),
+        )
+        .await;
+    let entries = audit["data"]["auditEntries"].as_array().unwrap();
+    assert_eq!(entries.len(), 3, "{audit}");
+    assert_eq!(
+        entries[2]["detail"],
+        "round 1, status SUBMITTED: 1 applications"
+    );
+}
+
+#[tokio::test]
+async fn only_admins_list_applications_and_pages_are_bounded() {
+    let app = spawn_app().await;
+    for role in [Role::Agent, Role::Customer, Role::PartnerStore] {
+        let body = app.graphql(role, "someone", LIST, json!({})).await;
+        assert_eq!(error_code(&body), Some("FORBIDDEN"), "{role}: {body}");
+    }
+    for first in [0, 501] {
+        let body = app
+            .graphql(Role::Admin, "admin-1", LIST, json!({ "first": first }))
+            .await;
+        assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{first}: {body}");
+    }
+}

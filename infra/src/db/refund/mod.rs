@@ -17,7 +17,9 @@ use sea_orm::{
 use benefits_domain::campaign::PayoutRound;
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
-use benefits_domain::refund::ports::{ApplicationTally, IdempotencyClaim, RecordError, Replay};
+use benefits_domain::refund::ports::{
+    ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay,
+};
 use benefits_domain::refund::{
     ApplicationId, BankAccount, NewApplication, PayoutFile, RefundApplication, RefundRepository,
     RefundStatus, SubmitError,
@@ -262,6 +264,30 @@ impl RefundRepository for SeaRefundRepository {
             }
         }
         self.find_by_id(&id.0).await
+    }
+
+    async fn list(
+        &self,
+        filter: ApplicationFilter,
+        limit: u64,
+    ) -> Result<Vec<RefundApplication>, Unexpected> {
+        let mut select = refund_applications::Entity::find();
+        if let Some(round) = filter.round {
+            select = select.filter(refund_applications::Column::RoundNumber.eq(round));
+        }
+        if let Some(status) = filter.status {
+            select = select.filter(refund_applications::Column::Status.eq(status.as_str()));
+        }
+        let rows = select
+            .order_by_desc(refund_applications::Column::AppliedAt)
+            .order_by_asc(refund_applications::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        rows.iter()
+            .map(|row| convert::application(&self.cipher, row))
+            .collect()
     }
 
     async fn tally(&self) -> Result<Vec<ApplicationTally>, Unexpected> {

@@ -1,0 +1,129 @@
+//! The web console at `/admin`: its files, their security headers, and the development
+//! sign-in that exists only on the embedded default.
+
+use benefits_domain::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{error_code, spawn_app, spawn_embedded_default};
+
+#[tokio::test]
+async fn the_console_is_served_at_admin_under_a_strict_content_security_policy() {
+    let app = spawn_app().await;
+    let page = app.client.get(app.url("/admin")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.url().path(), "/admin/", "/admin redirects to the page");
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(policy.contains("script-src 'self'") && policy.contains("frame-ancestors 'none'"));
+    assert!(page.text().await.unwrap().contains("src=\"app.js\""));
+
+    let script = app
+        .client
+        .get(app.url("/admin/app.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        script.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let missing = app
+        .client
+        .get(app.url("/admin/secrets.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn there_is_no_development_sign_in_when_keys_are_configured() {
+    let app = spawn_app().await;
+    let options: Value = app
+        .client
+        .get(app.url("/admin/sign-in-options"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(options, json!({ "development": false }));
+    let refused = app
+        .client
+        .post(app.url("/admin/dev-sign-in"))
+        .json(&json!({ "role": "ADMIN" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 404);
+}
+
+#[tokio::test]
+async fn the_development_sign_in_mints_a_staff_token_the_api_verifies() {
+    let app = spawn_embedded_default().await;
+    let signed_in: Value = app
+        .client
+        .post(app.url("/admin/dev-sign-in"))
+        .json(&json!({ "role": "ADMIN" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(signed_in["role"], "ADMIN");
+    let token = signed_in["token"].as_str().unwrap();
+    let campaign = app
+        .graphql_as(Some(token), "{ campaign { code } }", json!({}))
+        .await;
+    assert_eq!(
+        campaign["data"]["campaign"]["code"], "BREACH-2026",
+        "{campaign}"
+    );
+
+    let agent: Value = app
+        .client
+        .post(app.url("/admin/dev-sign-in"))
+        .json(&json!({ "role": "AGENT" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let forbidden = app
+        .graphql_as(agent["token"].as_str(), "{ campaign { code } }", json!({}))
+        .await;
+    assert_eq!(
+        error_code(&forbidden),
+        Some("FORBIDDEN"),
+        "an agent is no admin"
+    );
+}
+
+#[tokio::test]
+async fn the_development_sign_in_gives_no_customer_or_store_token_and_takes_json_only() {
+    let app = spawn_embedded_default().await;
+    for role in [Role::Customer, Role::PartnerStore] {
+        let refused = app
+            .client
+            .post(app.url("/admin/dev-sign-in"))
+            .json(&json!({ "role": role.as_str() }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400, "{role}");
+    }
+    let form = app
+        .client
+        .post(app.url("/admin/dev-sign-in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("role=ADMIN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 415, "no cross-site form can sign in");
+}
