@@ -65,12 +65,31 @@ async fn send(client: &reqwest::Client, url: &str, request: Request, due: Instan
         .await;
     let failed = match response {
         Ok(response) if response.status().is_success() => match response.bytes().await {
-            Ok(body) => body.windows(8).any(|window| window == b"\"errors\""),
+            Ok(body) => {
+                let failed = body.windows(8).any(|window| window == b"\"errors\"");
+                if failed {
+                    report_first_error(&String::from_utf8_lossy(&body));
+                }
+                failed
+            }
             Err(_) => true,
         },
-        _ => true,
+        Ok(response) => {
+            report_first_error(&format!("HTTP {}", response.status()));
+            true
+        }
+        Err(error) => {
+            report_first_error(&error.to_string());
+            true
+        }
     };
     (due.elapsed().as_micros() as u64, failed)
+}
+
+/// Prints the first failure of the run, so a scenario's errors can be told apart.
+fn report_first_error(what: &str) {
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    REPORTED.call_once(|| eprintln!("first failed response: {what}"));
 }
 
 fn outcome(results: Vec<(u64, bool)>, seconds: f64) -> Outcome {
@@ -117,31 +136,52 @@ pub async fn closed_loop(
     outcome(results, started.elapsed().as_secs_f64())
 }
 
-/// Requests due at a fixed `rate` per second for `duration`, each sent when due
-/// whatever the earlier ones are doing.
+/// Requests due at a fixed `rate` per second for `duration`, spread over
+/// `connections` workers as wrk2 does: each request is sent by its worker when due, or
+/// as soon as the worker is free, and its latency counts from when it was due. A thread
+/// of its own paces them (tokio's timer ticks in milliseconds, too coarse for
+/// thousands of requests a second).
 pub async fn fixed_rate(
     client: &reqwest::Client,
     url: &str,
+    connections: usize,
     rate: f64,
     duration: Duration,
     source: &Source,
 ) -> Outcome {
     let interval = Duration::from_secs_f64(1.0 / rate.max(1.0));
     let total = (rate * duration.as_secs_f64()) as u64;
+    let (senders, workers): (Vec<_>, Vec<_>) = (0..connections.max(1))
+        .map(|_| {
+            let (sender, mut dues) = tokio::sync::mpsc::unbounded_channel::<Instant>();
+            let (client, url, source) = (client.clone(), url.to_owned(), source.clone());
+            let worker = tokio::spawn(async move {
+                let mut results = Vec::new();
+                while let Some(due) = dues.recv().await {
+                    let Some(request) = source() else { break };
+                    results.push(send(&client, &url, request, due).await);
+                }
+                results
+            });
+            (sender, worker)
+        })
+        .unzip();
     let started = Instant::now();
-    let mut in_flight = Vec::with_capacity(total as usize);
-    for n in 0..total {
-        let due = started + interval.mul_f64(n as f64);
-        tokio::time::sleep_until(due.into()).await;
-        let Some(request) = source() else { break };
-        let (client, url) = (client.clone(), url.to_owned());
-        in_flight.push(tokio::spawn(async move {
-            send(&client, &url, request, due).await
-        }));
+    let pacer = std::thread::spawn(move || {
+        for n in 0..total {
+            let due = started + interval.mul_f64(n as f64);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            if senders[n as usize % senders.len()].send(due).is_err() {
+                return;
+            }
+        }
+    });
+    let mut results = Vec::new();
+    for worker in workers {
+        results.extend(worker.await.expect("a load worker does not panic"));
     }
-    let mut results = Vec::with_capacity(in_flight.len());
-    for request in in_flight {
-        results.push(request.await.expect("a request task does not panic"));
-    }
+    let _ = pacer.join();
     outcome(results, started.elapsed().as_secs_f64())
 }

@@ -63,8 +63,11 @@ struct Options {
     /// Lines of the monthly data grant (0 skips it and its import).
     #[arg(long, default_value_t = 1_000_000)]
     grant_lines: u64,
+    /// Worker threads of the load generator (the server and Redis share what is left).
+    #[arg(long, default_value_t = 1)]
+    generator_threads: usize,
     /// Codes for the redemption closed loop (it stops early when they run out).
-    #[arg(long, default_value_t = 40_000)]
+    #[arg(long, default_value_t = 15_000)]
     redeem_codes: usize,
 }
 
@@ -163,6 +166,7 @@ impl Bench<'_> {
         let half_load = load::fixed_rate(
             &self.client,
             &url,
+            connections,
             closed.throughput() / 2.0,
             self.duration(),
             source,
@@ -179,9 +183,8 @@ impl Bench<'_> {
 
 fn main() -> anyhow::Result<()> {
     let options = Options::parse();
-    // The load generator keeps to one core; the server has the other (and shares).
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(options.generator_threads)
         .enable_all()
         .build()?
         .block_on(run(options))
@@ -311,6 +314,7 @@ async fn run(options: Options) -> anyhow::Result<()> {
         &options.postgres,
         &format!("DROP DATABASE IF EXISTS bench_{run_id}"),
     )?;
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
 
@@ -347,6 +351,7 @@ async fn redemptions(
     let half_load = load::fixed_rate(
         &bench.client,
         &url,
+        bench.options.connections,
         rate,
         bench.duration(),
         &scenarios::redeem(tills, codes),

@@ -55,7 +55,7 @@ pub fn redeem(tills: &Arc<Vec<Till>>, codes: Vec<String>) -> Source {
         let till = &tills[n % tills.len()];
         Some(request(
             &till.bearer,
-            &json!({ "query": REDEEM, "variables": { "c": code, "o": till.offer, "k": format!("bench-{n}") } }),
+            &json!({ "query": REDEEM, "variables": { "c": code, "o": till.offer, "k": format!("bench-{code}") } }),
         ))
     })
 }
