@@ -83,7 +83,8 @@ pub(super) async fn execute(
         principal,
         source_address: Some(peer.ip().to_string()),
     };
-    let request = request.data(RequestContext { caller });
+    let mut request = request.data(RequestContext { caller });
+    state.documents.prepare(&mut request);
     let response = state.schema.execute(request).await;
     for error in &response.errors {
         let code = error

@@ -2,6 +2,7 @@
 //! `/admin`, and GraphiQL at `GET /graphql` in development mode only.
 
 mod console;
+mod documents;
 mod graphql;
 mod health;
 mod server;

@@ -9,6 +9,7 @@ use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 
+use super::documents::DocumentCache;
 use crate::app::App;
 use crate::graphql::{self as schema, BenefitsSchema};
 
@@ -22,12 +23,17 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) struct HttpState {
     pub app: App,
     pub schema: BenefitsSchema,
+    pub documents: DocumentCache,
 }
 
 /// The service's routes.
 pub fn router(app: App) -> Router {
     let schema = schema::build(Some(app.clone()));
-    let state = HttpState { app, schema };
+    let state = HttpState {
+        app,
+        schema,
+        documents: DocumentCache::new(),
+    };
     Router::new()
         .route(
             "/graphql",
