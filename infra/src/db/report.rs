@@ -10,10 +10,10 @@ use sea_orm::{
 
 use benefits_domain::campaign::PeriodOfDays;
 use benefits_domain::error::Unexpected;
-use benefits_domain::partner::RedemptionStatus;
 use benefits_domain::report::{GrantMonth, RedemptionDay, ReportRepository};
 
 use super::entities::{data_grants, partners, redemptions, stores};
+use super::partner::standing_redemptions;
 use super::unexpected;
 
 /// The report repository over sea-orm.
@@ -34,39 +34,28 @@ impl ReportRepository for SeaReportRepository {
         &self,
         period: PeriodOfDays,
     ) -> Result<Vec<RedemptionDay>, Unexpected> {
-        let rows: Vec<(chrono::NaiveDate, String, i64, i64)> = redemptions::Entity::find()
-            .select_only()
-            .column(redemptions::Column::RedeemedOn)
-            .column(partners::Column::Category)
-            .column_as(Expr::cust("COUNT(*)"), "count")
-            .column_as(
-                Expr::cust("CAST(COALESCE(SUM(discount_amount), 0) AS BIGINT)"),
-                "total",
-            )
-            .join(
-                JoinType::InnerJoin,
-                redemptions::Entity::belongs_to(stores::Entity)
-                    .from(redemptions::Column::StoreId)
-                    .to(stores::Column::Id)
-                    .into(),
-            )
-            .join(
-                JoinType::InnerJoin,
-                stores::Entity::belongs_to(partners::Entity)
-                    .from(stores::Column::PartnerId)
-                    .to(partners::Column::Id)
-                    .into(),
-            )
-            .filter(redemptions::Column::RedeemedOn.between(period.first, period.last))
-            .filter(redemptions::Column::Status.eq(RedemptionStatus::Redeemed.as_str()))
-            .group_by(redemptions::Column::RedeemedOn)
-            .group_by(partners::Column::Category)
-            .order_by_asc(redemptions::Column::RedeemedOn)
-            .order_by_asc(partners::Column::Category)
-            .into_tuple()
-            .all(&self.db)
-            .await
-            .map_err(unexpected)?;
+        let rows: Vec<(chrono::NaiveDate, String, i64, i64)> = standing_redemptions(
+            redemptions::Entity::find()
+                .select_only()
+                .column(redemptions::Column::RedeemedOn)
+                .column(partners::Column::Category),
+        )
+        .join(
+            JoinType::InnerJoin,
+            stores::Entity::belongs_to(partners::Entity)
+                .from(stores::Column::PartnerId)
+                .to(partners::Column::Id)
+                .into(),
+        )
+        .filter(redemptions::Column::RedeemedOn.between(period.first, period.last))
+        .group_by(redemptions::Column::RedeemedOn)
+        .group_by(partners::Column::Category)
+        .order_by_asc(redemptions::Column::RedeemedOn)
+        .order_by_asc(partners::Column::Category)
+        .into_tuple()
+        .all(&self.db)
+        .await
+        .map_err(unexpected)?;
         rows.into_iter()
             .map(|(day, category, count, total_discount)| {
                 Ok(RedemptionDay {

@@ -8,7 +8,6 @@ use async_trait::async_trait;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, Condition, DatabaseConnection, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _,
@@ -18,10 +17,10 @@ use serde::{Deserialize, Serialize};
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
 use benefits_domain::partner::ports::{CancelError, RedeemCommand, RedeemError, RedemptionReplay};
-use benefits_domain::partner::{CodeView, DiscountRepository, Redemption, RedemptionStatus, Usage};
+use benefits_domain::partner::{CodeView, DiscountRepository, Redemption, Usage};
 
 use super::cached::read_through;
-use super::till;
+use super::{standing_redemptions, till};
 use crate::cache::Cache;
 use crate::crypto::LookupHasher;
 use crate::db::entities::{discount_codes, offer_usage, redemptions, stores};
@@ -254,28 +253,17 @@ impl DiscountRepository for SeaDiscountRepository {
     }
 
     async fn settlement(&self, day: NaiveDate) -> Result<Vec<(String, i64, i64)>, Unexpected> {
-        redemptions::Entity::find()
-            .select_only()
-            .column(stores::Column::PartnerId)
-            .column_as(Expr::cust("COUNT(*)"), "count")
-            .column_as(
-                Expr::cust("CAST(COALESCE(SUM(discount_amount), 0) AS BIGINT)"),
-                "total",
-            )
-            .join(
-                JoinType::InnerJoin,
-                redemptions::Entity::belongs_to(stores::Entity)
-                    .from(redemptions::Column::StoreId)
-                    .to(stores::Column::Id)
-                    .into(),
-            )
-            .filter(redemptions::Column::RedeemedOn.eq(day))
-            .filter(redemptions::Column::Status.eq(RedemptionStatus::Redeemed.as_str()))
-            .group_by(stores::Column::PartnerId)
-            .into_tuple()
-            .all(&self.reads)
-            .await
-            .map_err(unexpected)
+        standing_redemptions(
+            redemptions::Entity::find()
+                .select_only()
+                .column(stores::Column::PartnerId),
+        )
+        .filter(redemptions::Column::RedeemedOn.eq(day))
+        .group_by(stores::Column::PartnerId)
+        .into_tuple()
+        .all(&self.reads)
+        .await
+        .map_err(unexpected)
     }
 }
 

@@ -4,7 +4,9 @@
 mod cached;
 mod catalog;
 mod discounts;
+mod tally;
 mod till;
 
 pub use catalog::SeaCatalogRepository;
 pub use discounts::SeaDiscountRepository;
+pub(super) use tally::standing_redemptions;
