@@ -4,7 +4,17 @@
 use benefits_domain::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{error_code, spawn_app, spawn_embedded_default};
+use crate::helpers::{TestApp, error_code, spawn_app, spawn_embedded_default};
+
+/// Asks for a development sign-in as `role`.
+async fn dev_sign_in(app: &TestApp, role: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/admin/dev-sign-in"))
+        .json(&json!({ "role": role }))
+        .send()
+        .await
+        .unwrap()
+}
 
 #[tokio::test]
 async fn the_console_is_served_at_admin_under_a_strict_content_security_policy() {
@@ -51,29 +61,14 @@ async fn there_is_no_development_sign_in_when_keys_are_configured() {
         .await
         .unwrap();
     assert_eq!(options, json!({ "development": false }));
-    let refused = app
-        .client
-        .post(app.url("/admin/dev-sign-in"))
-        .json(&json!({ "role": "ADMIN" }))
-        .send()
-        .await
-        .unwrap();
+    let refused = dev_sign_in(&app, "ADMIN").await;
     assert_eq!(refused.status(), 404);
 }
 
 #[tokio::test]
 async fn the_development_sign_in_mints_a_staff_token_the_api_verifies() {
     let app = spawn_embedded_default().await;
-    let signed_in: Value = app
-        .client
-        .post(app.url("/admin/dev-sign-in"))
-        .json(&json!({ "role": "ADMIN" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let signed_in: Value = dev_sign_in(&app, "ADMIN").await.json().await.unwrap();
     assert_eq!(signed_in["role"], "ADMIN");
     let token = signed_in["token"].as_str().unwrap();
     let campaign = app
@@ -84,16 +79,7 @@ async fn the_development_sign_in_mints_a_staff_token_the_api_verifies() {
         "{campaign}"
     );
 
-    let agent: Value = app
-        .client
-        .post(app.url("/admin/dev-sign-in"))
-        .json(&json!({ "role": "AGENT" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let agent: Value = dev_sign_in(&app, "AGENT").await.json().await.unwrap();
     let forbidden = app
         .graphql_as(agent["token"].as_str(), "{ campaign { code } }", json!({}))
         .await;
@@ -108,13 +94,7 @@ async fn the_development_sign_in_mints_a_staff_token_the_api_verifies() {
 async fn the_development_sign_in_gives_no_customer_or_store_token_and_takes_json_only() {
     let app = spawn_embedded_default().await;
     for role in [Role::Customer, Role::PartnerStore] {
-        let refused = app
-            .client
-            .post(app.url("/admin/dev-sign-in"))
-            .json(&json!({ "role": role.as_str() }))
-            .send()
-            .await
-            .unwrap();
+        let refused = dev_sign_in(&app, role.as_str()).await;
         assert_eq!(refused.status(), 400, "{role}");
     }
     let form = app

@@ -74,6 +74,22 @@ async fn till() -> Till {
 }
 
 impl Till {
+    /// On 2026-02-10 at the coffee partner: 1,200 off at S-1 and 1,000 off at S-2 stand;
+    /// a third redemption at S-2 was cancelled.
+    async fn two_standing_redemptions_and_a_cancelled_one(&self) {
+        self.redeem("S-1", &self.code().await, &self.percent, 12_000, "a")
+            .await;
+        let cancelled = self
+            .redeem("S-2", &self.code().await, &self.percent, 30_000, "b")
+            .await;
+        let id = cancelled["data"]["redeemDiscount"]["id"].clone();
+        self.app
+            .graphql(Role::PartnerStore, "S-2", CANCEL, json!({ "id": id }))
+            .await;
+        self.redeem("S-2", &self.code().await, &self.limited, 9_000, "c")
+            .await;
+    }
+
     async fn code(&self) -> String {
         let body = self
             .app
@@ -462,17 +478,7 @@ async fn a_store_pages_through_its_own_redemptions_only() {
 #[tokio::test]
 async fn admins_see_a_days_settlement_per_partner() {
     let till = till().await;
-    till.redeem("S-1", &till.code().await, &till.percent, 12_000, "a")
-        .await;
-    let cancelled = till
-        .redeem("S-2", &till.code().await, &till.percent, 30_000, "b")
-        .await;
-    let id = cancelled["data"]["redeemDiscount"]["id"].clone();
-    till.app
-        .graphql(Role::PartnerStore, "S-2", CANCEL, json!({ "id": id }))
-        .await;
-    till.redeem("S-2", &till.code().await, &till.limited, 9_000, "c")
-        .await;
+    till.two_standing_redemptions_and_a_cancelled_one().await;
     let body = till
         .app
         .graphql(
@@ -564,17 +570,7 @@ const BY_DAY: &str = "query($from: String!, $until: String!) { redemptionsByDay(
 #[tokio::test]
 async fn the_dashboard_counts_standing_redemptions_per_day_and_category() {
     let till = till().await;
-    till.redeem("S-1", &till.code().await, &till.percent, 12_000, "a")
-        .await;
-    let cancelled = till
-        .redeem("S-2", &till.code().await, &till.percent, 30_000, "b")
-        .await;
-    let id = cancelled["data"]["redeemDiscount"]["id"].clone();
-    till.app
-        .graphql(Role::PartnerStore, "S-2", CANCEL, json!({ "id": id }))
-        .await;
-    till.redeem("S-2", &till.code().await, &till.limited, 9_000, "c")
-        .await;
+    till.two_standing_redemptions_and_a_cancelled_one().await;
     let body = till
         .app
         .graphql(

@@ -10,9 +10,12 @@ use benefits_domain::scheduling::{JobClaim, JobLedger as _, JobSlot};
 use benefits_infra::db::SeaJobLedger;
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_code, spawn_app_with_redis, spawn_demo_at};
-use crate::outage::{REDEEM, VERIFY, code, setup};
+use crate::helpers::{TestApp, spawn_app_with_redis, spawn_demo_at};
+use crate::outage::setup;
 use crate::redis_server::{PrivateRedis, free_port};
+use crate::replicas::{
+    a_redemption_is_seen_at_once_on_the_other_replica, guesses_on_two_replicas_add_up_to_one_limit,
+};
 
 /// Starts `benefits job NAME ARGS` on two replicas at the same moment; their outputs.
 fn fire_on_two_replicas(app: &TestApp, job: &[&str]) -> [String; 2] {
@@ -134,17 +137,6 @@ impl Drop for ServerProcess {
     }
 }
 
-async fn verify(app: &TestApp, at: SocketAddr, code: &str, offer: &str) -> serde_json::Value {
-    app.graphql_at(
-        at,
-        Role::PartnerStore,
-        "S-ICE",
-        VERIFY,
-        json!({ "code": code, "offer": offer }),
-    )
-    .await
-}
-
 #[tokio::test]
 async fn two_server_processes_share_redemptions_and_rate_limits() {
     let redis = PrivateRedis::start();
@@ -153,55 +145,9 @@ async fn two_server_processes_share_redemptions_and_rate_limits() {
     let first = ServerProcess::start(&app).await;
     let second = ServerProcess::start(&app).await;
 
-    let code = code(&app, &line).await;
-    let cached = verify(&app, first.address, &code, &offer).await;
-    assert_eq!(
-        cached["data"]["verifyDiscount"]["eligible"], true,
-        "{cached}"
-    );
-    let redeemed = app
-        .graphql_at(
-            second.address,
-            Role::PartnerStore,
-            "S-ICE",
-            REDEEM,
-            json!({ "code": code, "offer": offer, "key": "k" }),
-        )
-        .await;
-    assert_eq!(
-        redeemed["data"]["redeemDiscount"]["status"], "REDEEMED",
-        "{redeemed}"
-    );
-    let started = Instant::now();
-    loop {
-        let seen = verify(&app, first.address, &code, &offer).await;
-        if seen["data"]["verifyDiscount"]["reason"] == "CODE_USED" {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "the first process still shows {seen}"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-
-    for guess in 0..20 {
-        let at = if guess % 2 == 0 {
-            first.address
-        } else {
-            second.address
-        };
-        let quote = verify(&app, at, &format!("{guess:016}"), &offer).await;
-        assert_eq!(quote["data"]["verifyDiscount"]["reason"], "CODE_INVALID");
-    }
-    for at in [first.address, second.address] {
-        let refused = verify(&app, at, &code, &offer).await;
-        assert_eq!(
-            error_code(&refused),
-            Some("RATE_LIMITED"),
-            "ten guesses on each process add up to the limit: {refused}"
-        );
-    }
+    let (first, second) = (first.address, second.address);
+    a_redemption_is_seen_at_once_on_the_other_replica(&app, (&offer, &line), first, second).await;
+    guesses_on_two_replicas_add_up_to_one_limit(&app, (&offer, &line), first, second).await;
 }
 
 /// Claims `job`'s slot of 2026-01-15 for a replica that then dies, at `started_at`.

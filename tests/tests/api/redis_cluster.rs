@@ -5,12 +5,12 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use benefits_domain::auth::Role;
-use serde_json::json;
-
-use crate::helpers::{TestApp, error_code, spawn_app_with_redis_cluster};
-use crate::outage::{REDEEM, VERIFY, code, setup};
+use crate::helpers::spawn_app_with_redis_cluster;
+use crate::outage::setup;
 use crate::redis_server::{PrivateRedis, free_port};
+use crate::replicas::{
+    a_redemption_is_seen_at_once_on_the_other_replica, guesses_on_two_replicas_add_up_to_one_limit,
+};
 
 /// Three master nodes of a cluster of this test's own, each owning a third of the slots.
 struct PrivateCluster {
@@ -104,59 +104,19 @@ fn cluster_info(port: u16) -> String {
 
 const CLOCK: &str = "2026-02-10T12:00:00+09:00";
 
-/// What verifying `code` on the replica at `at` says: `ELIGIBLE` or the refusal.
-async fn verify_reason(app: &TestApp, at: std::net::SocketAddr, code: &str, offer: &str) -> String {
-    let body = app
-        .graphql_at(
-            at,
-            Role::PartnerStore,
-            "S-ICE",
-            VERIFY,
-            json!({ "code": code, "offer": offer }),
-        )
-        .await;
-    let quote = &body["data"]["verifyDiscount"];
-    if quote["eligible"] == true {
-        return "ELIGIBLE".to_owned();
-    }
-    quote["reason"]
-        .as_str()
-        .map_or_else(|| format!("{body}"), str::to_owned)
-}
-
 #[tokio::test]
 async fn on_a_redis_cluster_a_redemption_on_one_replica_is_seen_at_once_on_the_other() {
     let cluster = PrivateCluster::start();
     let first = spawn_app_with_redis_cluster(CLOCK, cluster.urls()).await;
     let (offer, line) = setup(&first).await;
     let (second, _) = first.sibling_at(CLOCK).await;
-    let code = code(&first, &line).await;
-    let cached = verify_reason(&first, first.address, &code, &offer).await;
-    assert_eq!(cached, "ELIGIBLE", "the code verifies and is now cached");
-
-    let redeemed = first
-        .graphql_at(
-            second,
-            Role::PartnerStore,
-            "S-ICE",
-            REDEEM,
-            json!({ "code": code, "offer": offer, "key": "k" }),
-        )
-        .await;
-    assert_eq!(
-        redeemed["data"]["redeemDiscount"]["status"], "REDEEMED",
-        "{redeemed}"
-    );
-
-    // Well inside the in-process tier's lifetime: only the invalidation explains it.
-    let started = Instant::now();
-    while verify_reason(&first, first.address, &code, &offer).await != "CODE_USED" {
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "the first replica still shows the code unused"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    a_redemption_is_seen_at_once_on_the_other_replica(
+        &first,
+        (&offer, &line),
+        first.address,
+        second,
+    )
+    .await;
     let prefix = first.redis_prefix();
     let spread = cluster.keys_per_node(&prefix);
     assert!(
@@ -171,30 +131,6 @@ async fn on_a_redis_cluster_a_rate_limit_holds_across_replicas() {
     let first = spawn_app_with_redis_cluster(CLOCK, cluster.urls()).await;
     let (offer, line) = setup(&first).await;
     let (second, _) = first.sibling_at(CLOCK).await;
-    let real = code(&first, &line).await;
-    for guess in 0..20 {
-        let replica = if guess % 2 == 0 {
-            first.address
-        } else {
-            second
-        };
-        let reason = verify_reason(&first, replica, &format!("{guess:016}"), &offer).await;
-        assert_eq!(reason, "CODE_INVALID");
-    }
-    for replica in [first.address, second] {
-        let body = first
-            .graphql_at(
-                replica,
-                Role::PartnerStore,
-                "S-ICE",
-                VERIFY,
-                json!({ "code": real, "offer": offer }),
-            )
-            .await;
-        assert_eq!(
-            error_code(&body),
-            Some("RATE_LIMITED"),
-            "ten guesses on each replica add up to the limit of twenty: {body}"
-        );
-    }
+    guesses_on_two_replicas_add_up_to_one_limit(&first, (&offer, &line), first.address, second)
+        .await;
 }
