@@ -84,8 +84,17 @@ pub(super) async fn execute(
         source_address: Some(peer.ip().to_string()),
     };
     let mut request = request.data(RequestContext { caller });
-    state.documents.prepare(&mut request);
-    let response = state.schema.execute(request).await;
+    let response = if state.documents.prepare(&mut request) {
+        state.prevalidated.execute(request).await
+    } else {
+        let query = request.query.clone();
+        let response = state.schema.execute(request).await;
+        // Validation errors (and refused limits) carry no path; a resolver's do.
+        if response.errors.iter().all(|error| !error.path.is_empty()) {
+            state.documents.validated(&query);
+        }
+        response
+    };
     for error in &response.errors {
         let code = error
             .extensions

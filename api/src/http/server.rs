@@ -23,15 +23,19 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) struct HttpState {
     pub app: App,
     pub schema: BenefitsSchema,
+    /// The schema for documents [`DocumentCache`] knows to be valid.
+    pub prevalidated: BenefitsSchema,
     pub documents: DocumentCache,
 }
 
 /// The service's routes.
 pub fn router(app: App) -> Router {
     let schema = schema::build(Some(app.clone()));
+    let prevalidated = schema::build_prevalidated(app.clone());
     let state = HttpState {
         app,
         schema,
+        prevalidated,
         documents: DocumentCache::new(),
     };
     Router::new()
