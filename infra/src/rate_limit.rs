@@ -5,10 +5,11 @@
 //! Each replica keeps, per key and window, the total Redis last reported (every
 //! replica's calls) and the calls it counted since. A background task adds those to
 //! Redis every [`RECONCILE_EVERY`] and reads the new total back; a key that is only
-//! read (the unknown-code counter a verify checks) is read again at most that often
-//! while it is in use. A replica therefore sees the other replicas' calls at most one
-//! reconciliation (plus a Redis round trip) late: across `R` replicas a limit admits at
-//! most the calls the other `R - 1` make in that time beyond it, and never more than
+//! read (the unknown-code counter every verify checks) is read again every
+//! [`REFRESH_EVERY`] while it is in use. A replica therefore sees the other replicas'
+//! calls at most one reconciliation (plus a Redis round trip) late, or one refresh for
+//! a counter it only reads: across `R` replicas a limit admits at most
+//! the calls the other `R - 1` make in that time beyond it, and never more than
 //! `R - 1` times the limit. Its own calls count at once. When Redis is unreachable the
 //! counts stay in process (each replica enforces the limit alone) and are added to
 //! Redis once it answers again.
@@ -21,6 +22,8 @@ use crate::cache::RedisTier;
 
 /// How often counts are added to Redis and totals read back.
 pub const RECONCILE_EVERY: Duration = Duration::from_millis(50);
+/// How often a counter that is only read here is read again from Redis while in use.
+pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 
 /// One key's counts in one window.
 #[derive(Debug, Default)]
