@@ -7,6 +7,8 @@
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use rand::RngCore as _;
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::DataKeys;
 
@@ -19,10 +21,21 @@ pub struct DecryptError {
     field: String,
 }
 
-/// Seals and opens personal-data fields.
-#[derive(Debug, Clone)]
+/// Seals and opens personal-data fields. Each key's cipher (its expanded round keys) is
+/// made once, not for every field.
+#[derive(Clone)]
 pub struct FieldCipher {
-    keys: DataKeys,
+    active: u8,
+    ciphers: Arc<BTreeMap<u8, Aes256Gcm>>,
+}
+
+impl std::fmt::Debug for FieldCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FieldCipher")
+            .field("active", &self.active)
+            .field("versions", &self.ciphers.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 fn associated_data(table: &str, column: &str, row: &str) -> String {
@@ -31,13 +44,21 @@ fn associated_data(table: &str, column: &str, row: &str) -> String {
 
 impl FieldCipher {
     pub fn new(keys: DataKeys) -> Self {
-        Self { keys }
+        let (active, _) = keys.active();
+        let ciphers = keys
+            .versions()
+            .map(|(version, key)| (version, Aes256Gcm::new(key.into())))
+            .collect();
+        Self {
+            active,
+            ciphers: Arc::new(ciphers),
+        }
     }
 
     /// Encrypts `plaintext` for one cell with the active key and a fresh random nonce.
     pub fn seal(&self, table: &str, column: &str, row: &str, plaintext: &[u8]) -> Vec<u8> {
-        let (version, key) = self.keys.active();
-        let cipher = Aes256Gcm::new(key.into());
+        let version = self.active;
+        let cipher = &self.ciphers[&version];
         let mut nonce = [0_u8; NONCE_LEN];
         rand::thread_rng().fill_bytes(&mut nonce);
         let aad = associated_data(table, column, row);
@@ -74,9 +95,9 @@ impl FieldCipher {
         }
         let (nonce, ciphertext) = rest.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| error())?;
-        let key = self.keys.version(version).ok_or_else(error)?;
+        let cipher = self.ciphers.get(&version).ok_or_else(error)?;
         let aad = associated_data(table, column, row);
-        Aes256Gcm::new(key.into())
+        cipher
             .decrypt(
                 &Nonce::from(nonce),
                 Payload {

@@ -56,7 +56,10 @@ impl DataKeys {
         (self.active, self.keys[&self.active].expose())
     }
 
-    pub(crate) fn version(&self, version: u8) -> Option<&[u8; 32]> {
-        self.keys.get(&version).map(Secret::expose)
+    /// Every key with its version.
+    pub(crate) fn versions(&self) -> impl Iterator<Item = (u8, &[u8; 32])> {
+        self.keys
+            .iter()
+            .map(|(version, key)| (*version, key.expose()))
     }
 }
