@@ -18,6 +18,7 @@ mod logs;
 mod migrations;
 mod outage;
 mod partners;
+mod payout_rounds;
 mod personal_data;
 mod postgres_outage;
 mod processes;
