@@ -113,7 +113,7 @@ async fn move_applications(
         .and_where(open(3))
         .and_where(holds(3, "2026-02-19", None, "2026-01-31"))
         .to_owned();
-    manager.execute(update).await.map(|_| ())
+    manager.execute(update).await
 }
 
 #[async_trait::async_trait]

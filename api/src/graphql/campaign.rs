@@ -85,6 +85,8 @@ pub struct CampaignSettings {
     pub applications_close_at: String,
     /// Lines in service at the end of this day are in the appreciation program.
     pub base_date: String,
+    /// A late application may be granted up to this many days after its reason ended.
+    pub late_application_days: i32,
     pub periods: Vec<CampaignPeriodDays>,
     pub payout_rounds: Vec<PayoutRoundSettings>,
 }
@@ -127,6 +129,7 @@ async fn settings(ctx: &Context<'_>) -> async_graphql::Result<CampaignSettings> 
         applications_open_at: fee_waiver.applications_open_at.to_rfc3339(),
         applications_close_at: fee_waiver.applications_close_at.to_rfc3339(),
         base_date: campaign.appreciation.base_date.to_string(),
+        late_application_days: i32::try_from(fee_waiver.late_application_days).unwrap_or(0),
         periods: domain::CampaignPeriod::ALL
             .iter()
             .map(|&kind| {
@@ -187,6 +190,32 @@ impl CampaignMutation {
         };
         app.campaign
             .set_period(caller, kind.into(), period)
+            .await
+            .map_err(edit_error)?;
+        settings(ctx).await
+    }
+
+    /// Adds a payout round after the others (numbered next); applications waiting
+    /// without a round (late ones) that meet its cut-offs join it at once.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn add_payout_round(
+        &self,
+        ctx: &Context<'_>,
+        pay_date: String,
+        cancelled_until: Option<String>,
+        applied_until: String,
+    ) -> async_graphql::Result<CampaignSettings> {
+        let (app, caller) = parts(ctx)?;
+        app.campaign
+            .add_round(
+                caller,
+                parse_day("payDate", &pay_date)?,
+                cancelled_until
+                    .as_deref()
+                    .map(|text| parse_day("cancelledUntil", text))
+                    .transpose()?,
+                parse_day("appliedUntil", &applied_until)?,
+            )
             .await
             .map_err(edit_error)?;
         settings(ctx).await

@@ -19,7 +19,7 @@ use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
 use super::notification::Notification;
 use super::rate_limit::RateLimit;
-use super::refund::RefundApplication;
+use super::refund::{LateApplication, RefundApplication};
 
 /// The most items one list field returns.
 pub(super) const MAX_LIST: i32 = 500;
@@ -272,9 +272,16 @@ impl Line {
             .for_line(&self.id)
             .await
             .map_err(ApiError::internal)?;
+        let late = app
+            .refunds
+            .late_application(&self.id)
+            .await
+            .map_err(ApiError::internal)?
+            .map(|grant| LateApplication::new(&grant, &campaign.fee_waiver));
         Ok(FeeWaiver::new(
             &assessment,
             application.map(RefundApplication),
+            late,
         ))
     }
 

@@ -7,9 +7,11 @@ use benefits_domain::auth::Role;
 use benefits_domain::customer::LineId;
 use benefits_domain::refund::ports::{ApplicationFilter, RecordError};
 use benefits_domain::refund::service::{
-    ApplyError, ApplyRequest, CloseError, CorrectError, RunError,
+    ApplyError, ApplyRequest, CloseError, CorrectError, LateError, RunError,
 };
 use benefits_domain::refund::{self as domain, ApplicationId};
+
+use benefits_domain::campaign::FeeWaiverRules;
 
 use super::context::parts;
 use super::fee_waiver::FeeWaiverReason;
@@ -76,6 +78,83 @@ impl From<RefundStatus> for domain::RefundStatus {
     }
 }
 
+/// Why a customer could not apply in time.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum LateReason {
+    MilitaryService,
+    OverseasStay,
+    Hospitalisation,
+    BusinessTrip,
+}
+
+impl From<LateReason> for domain::LateReason {
+    fn from(reason: LateReason) -> Self {
+        match reason {
+            LateReason::MilitaryService => Self::MilitaryService,
+            LateReason::OverseasStay => Self::OverseasStay,
+            LateReason::Hospitalisation => Self::Hospitalisation,
+            LateReason::BusinessTrip => Self::BusinessTrip,
+        }
+    }
+}
+
+impl From<domain::LateReason> for LateReason {
+    fn from(reason: domain::LateReason) -> Self {
+        match reason {
+            domain::LateReason::MilitaryService => Self::MilitaryService,
+            domain::LateReason::OverseasStay => Self::OverseasStay,
+            domain::LateReason::Hospitalisation => Self::Hospitalisation,
+            domain::LateReason::BusinessTrip => Self::BusinessTrip,
+        }
+    }
+}
+
+/// A line's late-application grant: it may apply until 22:00 KST on `applyUntil`.
+#[derive(SimpleObject)]
+pub struct LateApplication {
+    /// `YYYY-MM-DD`: `reasonEndedOn` plus the campaign's days (14).
+    pub apply_until: String,
+    /// RFC 3339: the instant applications stop being accepted (22:00 KST on `applyUntil`).
+    pub deadline: String,
+    pub reason: LateReason,
+    /// `YYYY-MM-DD`.
+    pub reason_ended_on: String,
+    /// RFC 3339, UTC.
+    pub granted_at: String,
+}
+
+impl LateApplication {
+    pub fn new(grant: &domain::LateApplication, rules: &FeeWaiverRules) -> Self {
+        Self {
+            apply_until: grant.apply_until.to_string(),
+            deadline: grant.deadline(rules).to_rfc3339(),
+            reason: grant.reason.into(),
+            reason_ended_on: grant.reason_ended_on.to_string(),
+            granted_at: grant.granted_at.to_rfc3339(),
+        }
+    }
+}
+
+fn late_error(error: LateError) -> ApiError {
+    match error {
+        LateError::BadInput(refusal) => {
+            ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+        }
+        LateError::BadDate => ApiError::bad_input(LateError::BadDate.to_string()),
+        LateError::NotFound => ApiError::not_found("line"),
+        LateError::NotEligible(reason) => ApiError::new(
+            ErrorCode::NotEligible,
+            "the line is not eligible for the waiver",
+        )
+        .with_reason(FeeWaiverReason::from(reason).name()),
+        LateError::AlreadyApplied => ApiError::new(
+            ErrorCode::AlreadyApplied,
+            "this line already has an application",
+        ),
+        LateError::Unexpected(cause) => ApiError::internal(cause),
+    }
+}
+
 /// The most applications one `refundApplications` page returns.
 const MAX_LISTED: i32 = 500;
 
@@ -127,7 +206,9 @@ impl RefundApplication {
         self.0.account.bank_code()
     }
 
-    /// The payout round; null only for a FAILED payout waiting for a corrected account.
+    /// The payout round; null only for a FAILED payout waiting for a corrected account,
+    /// or a late application that meets no round yet (it joins the first round an
+    /// admin adds that it meets).
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PayoutRound>> {
         let Some(number) = self.0.round else {
             return Ok(None);
@@ -336,6 +417,34 @@ impl RefundMutation {
         Ok(RefundApplication(recorded))
     }
 
+    /// Grants a line a late-application deadline, `reasonEndedOn` + 14 days, after the
+    /// evidence was reviewed: its `applyForRefund` is then accepted until 22:00 KST on
+    /// `applyUntil`. Agents and admins; audited.
+    #[graphql(guard = "RoleGuard::new(&[Role::Agent, Role::Admin])")]
+    async fn grant_late_application(
+        &self,
+        ctx: &Context<'_>,
+        line_id: ID,
+        reason: LateReason,
+        reason_ended_on: String,
+        evidence_note: String,
+    ) -> async_graphql::Result<LateApplication> {
+        let (app, caller) = parts(ctx)?;
+        let grant = app
+            .refunds
+            .grant_late(
+                caller,
+                &LineId(line_id.0),
+                reason.into(),
+                &reason_ended_on,
+                &evidence_note,
+            )
+            .await
+            .map_err(late_error)?;
+        let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
+        Ok(LateApplication::new(&grant, &campaign.fee_waiver))
+    }
+
     /// Sends one reminder to every eligible line without an application that has had
     /// fewer than three. Inside the application window only.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
@@ -430,13 +539,15 @@ impl RefundQuery {
     }
 
     /// Applications in a payout round and/or status, newest first (`first` at most
-    /// 500). Every read is audited.
+    /// 500); `withoutRound` lists only those waiting without a round. Every read is
+    /// audited.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
     async fn refund_applications(
         &self,
         ctx: &Context<'_>,
         round: Option<i32>,
         status: Option<RefundStatus>,
+        #[graphql(default = false)] without_round: bool,
         #[graphql(default = 100)] first: i32,
     ) -> async_graphql::Result<Vec<RefundApplication>> {
         let (app, caller) = parts(ctx)?;
@@ -446,6 +557,7 @@ impl RefundQuery {
         let filter = ApplicationFilter {
             round,
             status: status.map(Into::into),
+            without_round,
         };
         let found = app
             .refunds

@@ -40,6 +40,9 @@ pub struct FeeWaiverRules {
     pub applications_close_at: DateTime<Utc>,
     /// At most this many individual reminders per eligible line.
     pub max_reminders: u32,
+    /// A customer who could not apply in time may apply up to this many days after the
+    /// reason ended, once staff grant it.
+    pub late_application_days: i64,
 }
 
 /// Section 2 of the program: the appreciation benefits.

@@ -36,4 +36,11 @@ pub trait CampaignRepository: Send + Sync {
         campaign_id: &str,
         round: &PayoutRound,
     ) -> Result<bool, Unexpected>;
+
+    /// Adds a payout round after the campaign's others; `false` when a round with its
+    /// number exists already.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected>;
 }

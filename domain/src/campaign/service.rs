@@ -9,7 +9,9 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::error::Unexpected;
+use crate::kst;
 use crate::refund::RefundRepository;
+use crate::refund::rules::assign_round;
 
 /// Why an edit of the campaign was refused.
 #[derive(Debug, thiserror::Error)]
@@ -111,5 +113,71 @@ impl CampaignService {
         ));
         self.audit.append(entry).await?;
         Ok(())
+    }
+
+    /// Adds a payout round after the campaign's others, numbered next, and puts the
+    /// applications waiting without a round (late ones that met none) into it when they
+    /// meet its cut-offs. Returns the round's number and how many joined it.
+    ///
+    /// # Errors
+    /// `BadInput` when the round would pay before its applications are in, on or before
+    /// today, or before the campaign's last round.
+    pub async fn add_round(
+        &self,
+        caller: &Caller,
+        pay_date: chrono::NaiveDate,
+        cancelled_until: Option<chrono::NaiveDate>,
+        applied_until: chrono::NaiveDate,
+    ) -> Result<(i32, u32), EditError> {
+        let campaign = self.campaigns.active().await?;
+        let last = campaign
+            .payout_rounds
+            .iter()
+            .map(|r| (r.number, r.pay_date))
+            .max();
+        let round = PayoutRound {
+            number: last.map_or(1, |(number, _)| number + 1),
+            pay_date,
+            cancelled_until,
+            applied_until,
+        };
+        check_round(&round).map_err(EditError::BadInput)?;
+        if pay_date <= self.clock.today() {
+            return Err(EditError::BadInput("a new round pays after today"));
+        }
+        if last.is_some_and(|(_, last_pays)| pay_date < last_pays) {
+            return Err(EditError::BadInput(
+                "a new round pays on or after the campaign's last round",
+            ));
+        }
+        if !self.campaigns.add_round(&campaign.id, &round).await? {
+            return Err(EditError::BadInput(
+                "another admin added a round meanwhile; reload",
+            ));
+        }
+        let rounds = [round.clone()];
+        let mut joined = 0;
+        for waiting in self.refunds.waiting_without_round().await? {
+            let applied_on = kst::date_of(waiting.applied_at);
+            let meets = assign_round(
+                &rounds,
+                &std::collections::BTreeSet::new(),
+                waiting.cancelled_on,
+                applied_on,
+            )
+            .is_some();
+            if meets && self.refunds.join_round(&waiting.id, round.number).await? {
+                joined += 1;
+            }
+        }
+        let cancelled = round
+            .cancelled_until
+            .map_or_else(|| "any".to_owned(), |day| day.to_string());
+        let entry = AuditEntry::by(caller, self.clock.now(), "campaign.add_round").detail(format!(
+            "round {} of {}: pays {}, cancelled until {cancelled}, applied until {}; {joined} waiting applications joined",
+            round.number, campaign.code, round.pay_date, round.applied_until
+        ));
+        self.audit.append(entry).await?;
+        Ok((round.number, joined))
     }
 }

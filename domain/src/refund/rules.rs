@@ -219,6 +219,7 @@ mod tests {
             applications_open_at: "2026-01-14T00:00:00Z".parse().unwrap(),
             applications_close_at: "2026-01-31T13:00:00Z".parse().unwrap(),
             max_reminders: 3,
+            late_application_days: 14,
         };
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         assert!(!window_open(&rules, at("2026-01-13T23:59:59Z")));

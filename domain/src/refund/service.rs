@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::late::{self, GrantRefusal, LateApplication, LateReason};
 use super::ports::{ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay};
 use super::rules::{self, HolderMismatch};
 use super::{
@@ -66,6 +67,23 @@ pub enum CorrectError {
     RoundClosed,
     #[error("the account holder must be {0}")]
     HolderMismatch(&'static str),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// `grantLateApplication` was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LateError {
+    #[error("{}", .0.message())]
+    BadInput(GrantRefusal),
+    #[error("reasonEndedOn must be a date like 2026-02-01")]
+    BadDate,
+    #[error("no such line")]
+    NotFound,
+    #[error("the line is not eligible")]
+    NotEligible(FeeWaiverReason),
+    #[error("the line already has an application")]
+    AlreadyApplied,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -272,7 +290,10 @@ impl RefundService {
             return Err(ApplyError::ChannelNotAllowed);
         }
         if !rules::window_open(&campaign.fee_waiver, now) {
-            return Err(ApplyError::WindowClosed);
+            let grant = self.refunds.late_application(&line.id).await?;
+            if !late::accepts_application(&campaign.fee_waiver, grant.as_ref(), now) {
+                return Err(ApplyError::WindowClosed);
+            }
         }
         let lines = self.customers.lines_of(&customer.id).await?;
         let assessment = assess_line(&line, &lines, &campaign, today);
@@ -320,6 +341,66 @@ impl RefundService {
             self.audit.append(entry).await?;
         }
         Ok(stored)
+    }
+
+    /// The late-application grant of a line, if staff gave one.
+    pub async fn late_application(
+        &self,
+        line: &LineId,
+    ) -> Result<Option<LateApplication>, Unexpected> {
+        self.refunds.late_application(line).await
+    }
+
+    /// Staff grant a line a late-application deadline after reviewing the evidence:
+    /// `reasonEndedOn` plus the campaign's days. The grant is audited (the note itself
+    /// is sealed with the grant, not copied into the audit log).
+    pub async fn grant_late(
+        &self,
+        caller: &Caller,
+        line_id: &LineId,
+        reason: LateReason,
+        reason_ended_on: &str,
+        evidence_note: &str,
+    ) -> Result<LateApplication, LateError> {
+        let ended_on = chrono::NaiveDate::parse_from_str(reason_ended_on, "%Y-%m-%d")
+            .map_err(|_| LateError::BadDate)?;
+        let campaign = self.campaigns.active().await?;
+        let now = self.clock.now();
+        let today = kst::date_of(now);
+        let apply_until = late::grant_until(&campaign.fee_waiver, today, ended_on, evidence_note)
+            .map_err(LateError::BadInput)?;
+        let line = self
+            .customers
+            .line(line_id, None)
+            .await?
+            .ok_or(LateError::NotFound)?;
+        let lines = self.customers.lines_of(&line.customer_id).await?;
+        if let Some(reason) = assess_line(&line, &lines, &campaign, today).reason {
+            return Err(LateError::NotEligible(reason));
+        }
+        if self.refunds.for_line(&line.id).await?.is_some() {
+            return Err(LateError::AlreadyApplied);
+        }
+        let grant = LateApplication {
+            line_id: line.id.clone(),
+            reason,
+            reason_ended_on: ended_on,
+            apply_until,
+            evidence_note: evidence_note.trim().to_owned(),
+            granted_by: caller.principal.subject.clone(),
+            granted_at: now,
+        };
+        self.refunds.grant_late(&grant).await?;
+        let entry = AuditEntry::by(caller, now, "refund.grant_late")
+            .about(&line.customer_id)
+            .detail(format!(
+                "line {}: {} ended {ended_on}, may apply until {apply_until}; evidence noted ({} characters, sealed)",
+                line.id.0,
+                reason.as_str(),
+                grant.evidence_note.chars().count()
+            ));
+        self.audit.append(entry).await?;
+        Ok(grant)
     }
 
     /// The result of an earlier call with the same idempotency key, if there was one.

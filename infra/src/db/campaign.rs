@@ -5,9 +5,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _,
 };
 
 use benefits_domain::campaign::{
@@ -124,6 +125,29 @@ impl CampaignRepository for SeaCampaignRepository {
         self.active.invalidate(&()).await;
         Ok(updated.rows_affected > 0)
     }
+
+    async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected> {
+        let inserted = payout_rounds::Entity::insert(payout_rounds::ActiveModel {
+            campaign_id: Set(campaign_id.to_owned()),
+            number: Set(round.number),
+            pay_date: Set(round.pay_date),
+            cancelled_until: Set(round.cancelled_until),
+            applied_until: Set(round.applied_until),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                payout_rounds::Column::CampaignId,
+                payout_rounds::Column::Number,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(inserted > 0)
+    }
 }
 
 fn to_campaign(
@@ -147,6 +171,7 @@ fn to_campaign(
             applications_open_at: row.applications_open_at,
             applications_close_at: row.applications_close_at,
             max_reminders: u32::try_from(row.max_reminders).unwrap_or(0),
+            late_application_days: i64::from(row.late_application_days),
         },
         appreciation: AppreciationRules {
             base_date: row.base_date,

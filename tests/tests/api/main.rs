@@ -14,6 +14,7 @@ mod fee_waiver;
 mod health;
 mod helpers;
 mod import;
+mod late_applications;
 mod logs;
 mod migrations;
 mod outage;

@@ -16,6 +16,7 @@ pub mod idempotency_keys;
 pub mod insurance_claims;
 pub mod insurance_enrolments;
 pub mod job_runs;
+pub mod late_applications;
 pub mod lines;
 pub mod notifications;
 pub mod offer_usage;
