@@ -11,7 +11,7 @@ use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
 use super::benefits::{
-    Benefit, DataGrant, Insurance, OttSelection, RoamingBonus, RoamingExtension,
+    Benefit, DataGrant, Insurance, OttChoice, OttSelection, RoamingBonus, RoamingExtension,
 };
 use super::claims::InsuranceClaim;
 use super::context::parts;
@@ -209,6 +209,21 @@ impl Line {
         Ok(line_benefits(&self.facts, &campaign.appreciation)
             .into_iter()
             .map(|(kind, outcome)| Benefit::new(kind, outcome))
+            .collect())
+    }
+
+    /// The OTT catalog as this line's customer may choose from it today: which services
+    /// they may choose, and why not the others (the minimum ages).
+    async fn ott_choices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OttChoice>> {
+        let (app, _) = parts(ctx)?;
+        let choices = app
+            .appreciation
+            .ott_choices(self)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(choices
+            .into_iter()
+            .map(|(service, outcome)| OttChoice::new(service, outcome))
             .collect())
     }
 

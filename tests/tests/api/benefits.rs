@@ -325,7 +325,8 @@ async fn an_ott_choice_can_change_until_its_voucher_is_activated() {
         .await;
     assert_eq!(
         listed["data"]["ottServices"],
-        json!([{ "name": "StreamA" }, { "name": "StreamB" }])
+        json!([{ "name": "Disney+" }, { "name": "StreamA" }, { "name": "StreamB" }, { "name": "TVING" }]),
+        "the default campaign's catalog and the two added"
     );
     let line = app.line_id("C-1014", "L-1014-1").await;
     let first = app

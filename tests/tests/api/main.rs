@@ -17,6 +17,7 @@ mod import;
 mod late_applications;
 mod logs;
 mod migrations;
+mod ott;
 mod outage;
 mod partners;
 mod payout_rounds;
