@@ -10,7 +10,7 @@ use benefits_domain::benefits::AppreciationService;
 use benefits_domain::campaign::{CampaignRepository, CampaignService};
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
-use benefits_domain::notification::Notifier;
+use benefits_domain::notification::{NotificationService, Notifier};
 use benefits_domain::partner::DiscountService;
 use benefits_domain::refund::RefundService;
 use benefits_domain::report::ReportRepository;
@@ -46,6 +46,7 @@ pub struct App {
     pub campaign: CampaignService,
     pub audit: Arc<dyn AuditLog>,
     pub notifier: Arc<dyn Notifier>,
+    pub notifications: NotificationService,
     pub customers: CustomerService,
     pub refunds: RefundService,
     pub discounts: DiscountService,
@@ -215,11 +216,17 @@ impl App {
             audit.clone(),
             clock.clone(),
         );
+        let notifications = NotificationService::new(
+            notifier.clone(),
+            Arc::new(RandomCodes),
+            audit.clone(),
+            clock.clone(),
+        );
         let refunds = RefundService::new(
             customer_repository,
             refund_repository,
             campaigns.clone(),
-            notifier.clone(),
+            notifications.clone(),
             audit.clone(),
             clock.clone(),
         )
@@ -237,6 +244,7 @@ impl App {
             campaign,
             audit,
             notifier,
+            notifications,
             customers,
             refunds,
             discounts,

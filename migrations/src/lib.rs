@@ -25,6 +25,7 @@ mod m20261129_000013_job_runs;
 mod m20261203_000300_payout_rounds_as_paid;
 mod m20261203_000301_late_applications;
 mod m20261203_000302_ott_minimum_ages;
+mod m20261203_000303_sms_references;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000300_payout_rounds_as_paid::Migration),
             Box::new(m20261203_000301_late_applications::Migration),
             Box::new(m20261203_000302_ott_minimum_ages::Migration),
+            Box::new(m20261203_000303_sms_references::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@ use async_graphql::{Context, Enum, ID, Object};
 use benefits_domain::auth::Role;
 use benefits_domain::benefits::line_benefits;
 use benefits_domain::customer::{self as domain, service::FindByPhoneError, service::MeError};
+use benefits_domain::notification::service::CheckError;
 use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
@@ -17,7 +18,7 @@ use super::claims::InsuranceClaim;
 use super::context::parts;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
-use super::notification::Notification;
+use super::notification::{Notification, SmsCheck};
 use super::rate_limit::RateLimit;
 use super::refund::{LateApplication, RefundApplication};
 
@@ -174,11 +175,38 @@ impl Customer {
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
         let (app, _) = parts(ctx)?;
         let inbox = app
-            .notifier
-            .inbox(&self.0.id)
+            .notifications
+            .inbox(&self.0)
             .await
             .map_err(ApiError::internal)?;
         Ok(inbox.into_iter().map(Notification::from).collect())
+    }
+
+    /// "Is this text really from us?": whether this customer was sent an SMS with this
+    /// reference (any case, with or without the hyphen), its text, when and about which
+    /// line. A reference never sent to them answers `sent: false`. 30 checks a minute;
+    /// a staff member's check is audited.
+    #[graphql(guard = "RateLimit::per_minute(\"smsByReference\", 30)")]
+    async fn sms_by_reference(
+        &self,
+        ctx: &Context<'_>,
+        reference: String,
+    ) -> async_graphql::Result<SmsCheck> {
+        let (app, caller) = parts(ctx)?;
+        let check = app
+            .notifications
+            .check_reference(caller, &self.0, &reference)
+            .await
+            .map_err(|error| match error {
+                CheckError::BadInput => ApiError::bad_input(error.to_string()),
+                CheckError::Unexpected(cause) => ApiError::internal(cause),
+            })?;
+        let lines = app
+            .customers
+            .lines(&self.0)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(SmsCheck::new(check, &lines))
     }
 }
 

@@ -1,7 +1,9 @@
-//! `Customer.notifications`: the in-app inbox.
+//! `Customer.notifications`: the in-app inbox; `Customer.smsByReference`: "is this text
+//! really from us?".
 
 use async_graphql::{Enum, SimpleObject};
 
+use benefits_domain::customer::Line;
 use benefits_domain::notification as domain;
 
 /// Why the customer was told something.
@@ -32,6 +34,9 @@ pub struct Notification {
     pub kind: NotificationKind,
     /// RFC 3339, UTC.
     pub sent_at: String,
+    /// The reference printed in its SMS (`K7Q2-M9XD`); null for messages sent before
+    /// references existed.
+    pub sms_reference: Option<String>,
 }
 
 impl From<domain::Notification> for Notification {
@@ -39,6 +44,58 @@ impl From<domain::Notification> for Notification {
         Self {
             kind: notification.kind.into(),
             sent_at: notification.sent_at.to_rfc3339(),
+            sms_reference: notification.sms_reference.map(|r| r.to_string()),
+        }
+    }
+}
+
+/// An SMS the service sent.
+#[derive(SimpleObject)]
+pub struct SentSms {
+    pub kind: NotificationKind,
+    /// The text exactly as sent.
+    pub text: Option<String>,
+    /// RFC 3339, UTC.
+    pub sent_at: String,
+    /// The line it was about, masked (`010-****-5678`); null when about no line.
+    pub line_msisdn: Option<String>,
+}
+
+/// The answer to "is this text really from us?" for one reference.
+#[derive(SimpleObject)]
+pub struct SmsCheck {
+    /// The reference as printed (`K7Q2-M9XD`), or as typed when it cannot be one.
+    pub reference: String,
+    /// Whether the service sent this customer a text with this reference. False means
+    /// plainly: this text did not come from us; do not follow what it asks.
+    pub sent: bool,
+    /// The texts sent with it (normally one).
+    pub texts: Vec<SentSms>,
+}
+
+impl SmsCheck {
+    pub fn new(check: domain::SmsCheck, lines: &[Line]) -> Self {
+        let msisdn = |line: &Option<benefits_domain::customer::LineId>| {
+            line.as_ref().and_then(|id| {
+                lines
+                    .iter()
+                    .find(|l| &l.id == id)
+                    .map(|l| l.facts.msisdn.masked())
+            })
+        };
+        Self {
+            reference: check.reference,
+            sent: !check.sent.is_empty(),
+            texts: check
+                .sent
+                .into_iter()
+                .map(|sms| SentSms {
+                    kind: sms.kind.into(),
+                    line_msisdn: msisdn(&sms.line_id),
+                    text: sms.sms_text,
+                    sent_at: sms.sent_at.to_rfc3339(),
+                })
+                .collect(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::SmsReference;
 use crate::customer::{CustomerId, LineId};
 use crate::named_enum::named_enum;
 
@@ -40,19 +41,46 @@ impl NotificationKind {
     }
 }
 
-/// A notification to send, at most once per `dedupe_key`.
+/// What a use case asks to tell a customer, at most once per `dedupe_key`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewNotification {
+pub struct NotificationDraft {
     pub customer_id: CustomerId,
     pub line_id: Option<LineId>,
     pub kind: NotificationKind,
     pub dedupe_key: String,
 }
 
-/// A notification in a customer's inbox.
+/// The SMS of a notification: its text and the reference printed in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sms {
+    pub reference: SmsReference,
+    pub text: String,
+}
+
+/// A notification to send, composed: at most once per `dedupe_key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub customer_id: CustomerId,
+    pub line_id: Option<LineId>,
+    pub kind: NotificationKind,
+    pub dedupe_key: String,
+    pub sms: Sms,
+}
+
+impl NewNotification {
+    /// The SMS to hand to the gateway: the one place its text comes from.
+    pub fn sms(&self) -> &Sms {
+        &self.sms
+    }
+}
+
+/// A notification in a customer's inbox, with the SMS it sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     pub kind: NotificationKind,
     pub line_id: Option<LineId>,
     pub sent_at: DateTime<Utc>,
+    /// Absent for notifications sent before references existed.
+    pub sms_reference: Option<SmsReference>,
+    pub sms_text: Option<String>,
 }

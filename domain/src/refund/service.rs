@@ -19,7 +19,7 @@ use crate::customer::{CustomerId, CustomerRepository, CustomerType, Line, LineId
 use crate::error::Unexpected;
 use crate::fee_waiver::{self, FeeWaiverAssessment, FeeWaiverReason};
 use crate::kst;
-use crate::notification::{NewNotification, NotificationKind, Notifier};
+use crate::notification::{NotificationDraft, NotificationKind, NotificationService};
 
 /// What a caller asks for in `applyForRefund`.
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ pub struct RefundService {
     /// configured; jobs and everything that reads its own writes use the two above.
     reports: (Arc<dyn CustomerRepository>, Arc<dyn RefundRepository>),
     campaigns: Arc<dyn CampaignRepository>,
-    notifier: Arc<dyn Notifier>,
+    notifications: NotificationService,
     audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
@@ -164,7 +164,7 @@ impl RefundService {
         customers: Arc<dyn CustomerRepository>,
         refunds: Arc<dyn RefundRepository>,
         campaigns: Arc<dyn CampaignRepository>,
-        notifier: Arc<dyn Notifier>,
+        notifications: NotificationService,
         audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -173,7 +173,7 @@ impl RefundService {
             customers,
             refunds,
             campaigns,
-            notifier,
+            notifications,
             audit,
             clock,
         }
@@ -579,13 +579,13 @@ impl RefundService {
         kind: NotificationKind,
         dedupe_key: String,
     ) -> Result<bool, Unexpected> {
-        let notification = NewNotification {
+        let draft = NotificationDraft {
             customer_id: customer.clone(),
             line_id: line.cloned(),
             kind,
             dedupe_key,
         };
-        self.notifier.send(notification, self.clock.now()).await
+        self.notifications.send(draft, self.clock.now()).await
     }
 
     /// Sends one reminder to every eligible line without an application that has had
@@ -713,15 +713,15 @@ impl RefundService {
             let ids: Vec<LineId> = eligible.iter().map(|line| line.id.clone()).collect();
             let applied = self.refunds.lines_with_applications(&ids).await?;
             let reminded = self
-                .notifier
+                .notifications
                 .counts_for_lines(&ids, NotificationKind::RefundReminder)
                 .await?;
-            let batch: Vec<NewNotification> = eligible
+            let batch: Vec<NotificationDraft> = eligible
                 .into_iter()
                 .filter(|line| !applied.contains(&line.id))
                 .filter_map(|line| {
                     let reminders = reminded.get(&line.id).copied().unwrap_or(0);
-                    message(&line.id, reminders).map(|(kind, dedupe_key)| NewNotification {
+                    message(&line.id, reminders).map(|(kind, dedupe_key)| NotificationDraft {
                         customer_id: line.customer_id.clone(),
                         line_id: Some(line.id.clone()),
                         kind,
@@ -729,7 +729,10 @@ impl RefundService {
                     })
                 })
                 .collect();
-            sent += self.notifier.send_many(batch, self.clock.now()).await?;
+            sent += self
+                .notifications
+                .send_many(batch, self.clock.now())
+                .await?;
         }
         Ok(sent)
     }

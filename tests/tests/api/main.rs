@@ -30,5 +30,6 @@ mod redis_server;
 mod refunds;
 mod replicas;
 mod schema;
+mod sms_references;
 mod surface;
 mod tokens;
