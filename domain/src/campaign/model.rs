@@ -116,7 +116,27 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// The campaign's editable single days.
+    CampaignDay {
+        BaselineDate => "BASELINE_DATE",
+        ContractChangeCutoff => "CONTRACT_CHANGE_CUTOFF",
+        EligibilityCheckOpens => "ELIGIBILITY_CHECK_OPENS",
+        BaseDate => "BASE_DATE",
+    }
+);
+
 impl Campaign {
+    /// The campaign's value of one editable day.
+    pub fn day(&self, kind: CampaignDay) -> NaiveDate {
+        match kind {
+            CampaignDay::BaselineDate => self.fee_waiver.baseline_date,
+            CampaignDay::ContractChangeCutoff => self.fee_waiver.contract_change_cutoff,
+            CampaignDay::EligibilityCheckOpens => self.fee_waiver.eligibility_check_opens,
+            CampaignDay::BaseDate => self.appreciation.base_date,
+        }
+    }
+
     /// The campaign's value of one editable period.
     pub fn period(&self, kind: CampaignPeriod) -> PeriodOfDays {
         let benefits = &self.appreciation;

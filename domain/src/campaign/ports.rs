@@ -2,7 +2,9 @@
 
 use async_trait::async_trait;
 
-use super::{Campaign, CampaignPeriod, PayoutRound, PeriodOfDays};
+use chrono::NaiveDate;
+
+use super::{Campaign, CampaignDay, CampaignPeriod, PayoutRound, PeriodOfDays};
 use crate::error::Unexpected;
 
 /// Reads and edits campaigns.
@@ -43,4 +45,25 @@ pub trait CampaignRepository: Send + Sync {
     /// # Errors
     /// `Unexpected` when the store fails.
     async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected>;
+
+    /// Sets one single day of a campaign.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn update_day(
+        &self,
+        campaign_id: &str,
+        kind: CampaignDay,
+        day: NaiveDate,
+    ) -> Result<(), Unexpected>;
+
+    /// Sets the roaming bonus (percent of each pass's data).
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn update_roaming_bonus_percent(
+        &self,
+        campaign_id: &str,
+        percent: i32,
+    ) -> Result<(), Unexpected>;
 }

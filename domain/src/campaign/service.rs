@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::rules::{check_period, check_round};
-use super::{Campaign, CampaignPeriod, CampaignRepository, PayoutRound, PeriodOfDays};
+use super::{Campaign, CampaignDay, CampaignPeriod, CampaignRepository, PayoutRound, PeriodOfDays};
 use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
 use crate::clock::Clock;
@@ -85,6 +85,57 @@ impl CampaignService {
                 period.last,
                 before.first,
                 before.last
+            ));
+        self.audit.append(entry).await?;
+        Ok(())
+    }
+
+    /// Sets one single day of the active campaign (such as the appreciation program's
+    /// base date).
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    pub async fn set_day(
+        &self,
+        caller: &Caller,
+        kind: CampaignDay,
+        day: chrono::NaiveDate,
+    ) -> Result<(), EditError> {
+        let campaign = self.campaigns.active().await?;
+        let before = campaign.day(kind);
+        self.campaigns.update_day(&campaign.id, kind, day).await?;
+        let entry = AuditEntry::by(caller, self.clock.now(), "campaign.set_day").detail(format!(
+            "{} of {}: {day} (was {before})",
+            kind.as_str(),
+            campaign.code
+        ));
+        self.audit.append(entry).await?;
+        Ok(())
+    }
+
+    /// Sets the roaming bonus, 1 to 1,000 percent of each pass's data.
+    ///
+    /// # Errors
+    /// `BadInput` outside that range.
+    pub async fn set_roaming_bonus_percent(
+        &self,
+        caller: &Caller,
+        percent: i32,
+    ) -> Result<(), EditError> {
+        if !(1..=1_000).contains(&percent) {
+            return Err(EditError::BadInput(
+                "the roaming bonus is 1 to 1,000 percent",
+            ));
+        }
+        let campaign = self.campaigns.active().await?;
+        let before = campaign.appreciation.roaming_bonus_percent;
+        self.campaigns
+            .update_roaming_bonus_percent(&campaign.id, percent)
+            .await?;
+        let entry =
+            AuditEntry::by(caller, self.clock.now(), "campaign.set_roaming_bonus").detail(format!(
+                "{} roaming bonus: {percent} % (was {before} %)",
+                campaign.code
             ));
         self.audit.append(entry).await?;
         Ok(())

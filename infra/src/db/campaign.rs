@@ -12,8 +12,8 @@ use sea_orm::{
 };
 
 use benefits_domain::campaign::{
-    AppreciationRules, Campaign, CampaignPeriod, CampaignRepository, DiscountReturnRate,
-    FeeWaiverRules, PayoutRound, PeriodOfDays,
+    AppreciationRules, Campaign, CampaignDay, CampaignPeriod, CampaignRepository,
+    DiscountReturnRate, FeeWaiverRules, PayoutRound, PeriodOfDays,
 };
 use benefits_domain::error::Unexpected;
 
@@ -124,6 +124,44 @@ impl CampaignRepository for SeaCampaignRepository {
             .map_err(unexpected)?;
         self.active.invalidate(&()).await;
         Ok(updated.rows_affected > 0)
+    }
+
+    async fn update_day(
+        &self,
+        campaign_id: &str,
+        kind: CampaignDay,
+        day: chrono::NaiveDate,
+    ) -> Result<(), Unexpected> {
+        use campaigns::Column;
+        let column = match kind {
+            CampaignDay::BaselineDate => Column::BaselineDate,
+            CampaignDay::ContractChangeCutoff => Column::ContractChangeCutoff,
+            CampaignDay::EligibilityCheckOpens => Column::EligibilityCheckOpens,
+            CampaignDay::BaseDate => Column::BaseDate,
+        };
+        campaigns::Entity::update_many()
+            .col_expr(column, Expr::value(day))
+            .filter(Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn update_roaming_bonus_percent(
+        &self,
+        campaign_id: &str,
+        percent: i32,
+    ) -> Result<(), Unexpected> {
+        campaigns::Entity::update_many()
+            .col_expr(campaigns::Column::RoamingBonusPercent, Expr::value(percent))
+            .filter(campaigns::Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
     }
 
     async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected> {

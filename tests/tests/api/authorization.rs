@@ -130,6 +130,16 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::Admin],
         r#"mutation { addPayoutRound(payDate: "2026-03-05", appliedUntil: "2026-02-28") { code } }"#,
     ),
+    (
+        "updateCampaignDay",
+        &[Role::Admin],
+        r#"mutation { updateCampaignDay(kind: BASE_DATE, day: "2026-01-13") { code } }"#,
+    ),
+    (
+        "updateRoamingBonusPercent",
+        &[Role::Admin],
+        "mutation { updateRoamingBonusPercent(percent: 50) { code } }",
+    ),
 ];
 
 /// The mutation names of the exported SDL.
