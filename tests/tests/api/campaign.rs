@@ -207,7 +207,7 @@ async fn an_admin_moves_the_appreciation_base_date_and_the_roaming_bonus() {
         .graphql(
             Role::Admin,
             "admin-1",
-            r#"mutation { updateRoamingBonusPercent(percent: 50) { roamingBonusPercent } }"#,
+            "mutation { updateRoamingBonusPercent(percent: 50) { roamingBonusPercent } }",
             json!({}),
         )
         .await;
@@ -219,7 +219,7 @@ async fn an_admin_moves_the_appreciation_base_date_and_the_roaming_bonus() {
         .graphql(
             Role::Admin,
             "admin-1",
-            r#"mutation { updateRoamingBonusPercent(percent: 0) { code } }"#,
+            "mutation { updateRoamingBonusPercent(percent: 0) { code } }",
             json!({}),
         )
         .await;
