@@ -34,8 +34,17 @@ function submitter(form, action) {
 
 // ---- Campaign -------------------------------------------------------------------
 
-const CAMPAIGN = `{ campaign { code name baselineDate eligibilityCheckOpens applicationsOpenAt applicationsCloseAt baseDate
+const CAMPAIGN = `{ campaign { code name baselineDate contractChangeCutoff eligibilityCheckOpens applicationsOpenAt
+  applicationsCloseAt baseDate roamingBonusPercent lateApplicationDays
   periods { kind first last } payoutRounds { number payDate cancelledUntil appliedUntil closed } } }`;
+
+/** The campaign's single days, as `updateCampaignDay` names them. */
+const DAYS = [
+  ['BASELINE_DATE', 'baselineDate'],
+  ['CONTRACT_CHANGE_CUTOFF', 'contractChangeCutoff'],
+  ['ELIGIBILITY_CHECK_OPENS', 'eligibilityCheckOpens'],
+  ['BASE_DATE', 'baseDate'],
+];
 
 export async function campaign(main) {
   const data = await attempt(() => gql(CAMPAIGN));
@@ -77,18 +86,66 @@ export async function campaign(main) {
     );
     return [String(r.number), form];
   });
+  const dayRows = DAYS.map(([kind, key]) => {
+    const form = submitter(
+      h(
+        'form',
+        { class: 'row-form', 'aria-label': words(kind) },
+        field('Day', { name: 'day', type: 'date', value: c[key], required: true }),
+        h('button', { type: 'submit' }, 'Save'),
+      ),
+      async (v) => {
+        await gql('mutation($kind: CampaignDay!, $day: String!) { updateCampaignDay(kind: $kind, day: $day) { code } }', { kind, day: v.day });
+        say(`${words(kind)} saved.`);
+      },
+    );
+    return [words(kind), form];
+  });
+  const roaming = submitter(
+    h(
+      'form',
+      { class: 'row-form', 'aria-label': 'Roaming bonus' },
+      field('Bonus (% of each pass)', { name: 'percent', type: 'number', min: '1', max: '1000', value: String(c.roamingBonusPercent), required: true }),
+      h('button', { type: 'submit' }, 'Save'),
+    ),
+    async (v) => {
+      await gql('mutation($p: Int!) { updateRoamingBonusPercent(percent: $p) { code } }', { p: Number(v.percent) });
+      say('Roaming bonus saved.');
+    },
+  );
+  const addRound = submitter(
+    h(
+      'form',
+      { class: 'card row-form', 'aria-label': 'Add a payout round' },
+      h('h2', {}, 'Add a payout round'),
+      field('Paid on', { name: 'payDate', type: 'date', required: true }),
+      field('Cancelled on or before (empty: any)', { name: 'cancelledUntil', type: 'date' }),
+      field('Applied on or before', { name: 'appliedUntil', type: 'date', required: true }),
+      h('button', { type: 'submit' }, 'Add round'),
+    ),
+    async (v) => {
+      const { addPayoutRound } = await gql(
+        'mutation($p: String!, $c: String, $a: String!) { addPayoutRound(payDate: $p, cancelledUntil: $c, appliedUntil: $a) { payoutRounds { number } } }',
+        { p: v.payDate, c: v.cancelledUntil ?? null, a: v.appliedUntil },
+      );
+      const number = addPayoutRound.payoutRounds.at(-1).number;
+      say(`Round ${number} added; waiting applications that meet it joined it.`);
+      await campaign(main);
+    },
+  );
   section(
     main,
     'Campaign',
     `${c.name} (${c.code}). All dates are Korea Standard Time.`,
     table('Key dates', ['What', 'When'], [
-      ['Subscribed at the end of', c.baselineDate],
-      ['Eligibility checking opens', c.eligibilityCheckOpens],
       ['Applications', `${dateTime(c.applicationsOpenAt)} to ${dateTime(c.applicationsCloseAt)}`],
-      ['Appreciation program base date', c.baseDate],
+      ['Late applications', `up to ${c.lateApplicationDays} days after the reason ended`],
     ]),
+    table('Days', ['Day', 'Date'], dayRows),
     table('Benefit periods', ['Period', 'Days (both included)'], periodRows),
+    table('Roaming', ['Setting', 'Value'], [['Roaming bonus', roaming]]),
     table('Payout rounds', ['Round', 'Dates'], roundRows),
+    addRound,
   );
 }
 
@@ -249,7 +306,7 @@ export async function partners(main) {
 // ---- OTT catalog ----------------------------------------------------------------
 
 export async function ott(main) {
-  const data = await attempt(() => gql('{ ottServices { id externalId name } }'));
+  const data = await attempt(() => gql('{ ottServices { id externalId name minimumAge } }'));
   if (!data) return;
   const form = submitter(
     h(
@@ -258,15 +315,20 @@ export async function ott(main) {
       h('h2', {}, 'Add or rename a service'),
       field('Service id', { name: 'externalId', required: true }),
       field('Name', { name: 'name', required: true }),
+      field('Minimum age (empty: none)', { name: 'minimumAge', type: 'number', min: '0', max: '120' }),
       h('button', { type: 'submit' }, 'Save service'),
     ),
     async (v) => {
-      await gql('mutation($id: String!, $name: String!) { upsertOttService(externalId: $id, name: $name) { id } }', { id: v.externalId, name: v.name });
+      await gql('mutation($id: String!, $name: String!, $age: Int) { upsertOttService(externalId: $id, name: $name, minimumAge: $age) { id } }', {
+        id: v.externalId,
+        name: v.name,
+        age: v.minimumAge === undefined ? null : Number(v.minimumAge),
+      });
       say(`${v.name} saved.`);
       await ott(main);
     },
   );
-  section(main, 'OTT catalog', 'Customers choose one of these services.', table('Services', ['Id', 'Name'], data.ottServices.map((s) => [s.externalId, s.name])), form);
+  section(main, 'OTT catalog', 'Customers choose one of these services.', table('Services', ['Id', 'Name', 'Minimum age'], data.ottServices.map((s) => [s.externalId, s.name, s.minimumAge === null ? 'none' : `${s.minimumAge} and over`])), form);
 }
 
 // ---- Refunds and payout rounds ---------------------------------------------------
@@ -290,15 +352,23 @@ export async function refunds(main) {
   const filter = h(
     'form',
     { class: 'card row-form', role: 'search', 'aria-label': 'Filter applications' },
-    field('Round', { name: 'round', options: [['', 'Any'], ...data.campaign.payoutRounds.map((r) => [String(r.number), `Round ${r.number}`])] }),
+    field('Round', {
+      name: 'round',
+      options: [['', 'Any'], ['none', 'Waiting for a round'], ...data.campaign.payoutRounds.map((r) => [String(r.number), `Round ${r.number}`])],
+    }),
     field('Status', { name: 'status', options: [['', 'Any'], ...STATUSES.map((s) => [s, s])] }),
     h('button', { type: 'submit' }, 'Show applications'),
   );
   const list = async (v) => {
     const found = await gql(
-      `query($round: Int, $status: RefundStatus) { refundApplications(round: $round, status: $status, first: 200) {
+      `query($round: Int, $status: RefundStatus, $waiting: Boolean!) {
+        refundApplications(round: $round, status: $status, withoutRound: $waiting, first: 200) {
         id status channel amount accountMasked bankCode appliedAt round { number payDate } } }`,
-      { round: v.round ? Number(v.round) : null, status: v.status ?? null },
+      {
+        round: v.round && v.round !== 'none' ? Number(v.round) : null,
+        status: v.status ?? null,
+        waiting: v.round === 'none',
+      },
     );
     fill(
       results,
@@ -310,7 +380,7 @@ export async function refunds(main) {
           words(a.channel),
           krw(a.amount),
           `${a.bankCode} ${a.accountMasked}`,
-          a.round ? `${a.round.number} (${a.round.payDate})` : '—',
+          a.round ? `${a.round.number} (${a.round.payDate})` : 'waiting',
           a.status,
           a.status === 'SCHEDULED'
             ? h(

@@ -9,14 +9,16 @@ const CUSTOMER = `query Customer($phone: String!) {
     id externalId name phoneMasked type
     insurance { eligible covered automatic coverageEnd reason }
     insuranceClaims { id coverageType incidentDate lossAmount status approvedAmount }
-    notifications { kind sentAt }
+    notifications { kind sentAt smsReference }
     lines {
       id externalId msisdn status deviceClass brand payment activatedOn terminatedOn
       feeWaiver {
         eligible reason refundAmount estimatedFee
         application { id status channel amount accountMasked bankCode appliedAt round { number payDate } }
+        lateApplication { applyUntil deadline reason reasonEndedOn grantedAt }
       }
       benefits { kind eligible reason }
+      ottChoices { service { name minimumAge } selectable reason }
       ottSelection { service { name } activated }
       dataGrants { month gigabytes }
       roamingBonuses { passName dataMb bonusMb activatedOn }
@@ -28,6 +30,17 @@ const APPLY = `mutation Apply($input: ApplyForRefundInput!) {
   applyForRefund(input: $input) { id status round { number payDate } }
 }`;
 
+const GRANT_LATE = `mutation Late($line: ID!, $reason: LateReason!, $ended: String!, $note: String!) {
+  grantLateApplication(lineId: $line, reason: $reason, reasonEndedOn: $ended, evidenceNote: $note) { applyUntil }
+}`;
+
+const CHECK_SMS = `query Check($phone: String!, $reference: String!) {
+  customerByPhone(phone: $phone) { smsByReference(reference: $reference) {
+    reference sent texts { kind text sentAt lineMsisdn } } }
+}`;
+
+const LATE_REASONS = ['MILITARY_SERVICE', 'OVERSEAS_STAY', 'HOSPITALISATION', 'BUSINESS_TRIP'];
+
 const CORRECT = `mutation Correct($id: ID!, $bank: String!, $number: String!, $holder: String!) {
   updateRefundAccount(applicationId: $id, bankCode: $bank, accountNumber: $number, accountHolder: $holder) {
     id accountMasked round { number payDate }
@@ -35,9 +48,8 @@ const CORRECT = `mutation Correct($id: ID!, $bank: String!, $number: String!, $h
 }`;
 
 function roundText(application) {
-  return application.round
-    ? `round ${application.round.number}, paid on ${application.round.payDate}`
-    : 'waiting for a corrected account';
+  if (application.round) return `round ${application.round.number}, paid on ${application.round.payDate}`;
+  return application.status === 'FAILED' ? 'waiting for a corrected account' : 'waiting for a payout round';
 }
 
 function waiverText(waiver) {
@@ -80,6 +92,31 @@ function applyForm(line, reload) {
     try {
       const { applyForRefund } = await gql(APPLY, { input });
       say(`Refund application submitted: ${roundText(applyForRefund)}.`);
+      await reload();
+    } catch (error) {
+      sayError(error);
+    }
+  });
+  return form;
+}
+
+function lateForm(line, reload) {
+  const form = h(
+    'form',
+    { class: 'inline-form', 'aria-label': 'Grant a late application' },
+    h('h4', {}, 'Grant a late application'),
+    h('p', { class: 'meta' }, 'For a customer who could not apply in time: check the documents first.'),
+    field('Reason', { name: 'reason', options: LATE_REASONS.map((r) => [r, words(r)]) }),
+    field('Reason ended on', { name: 'ended', type: 'date', required: true }),
+    field('Evidence seen', { name: 'note', required: true, autocomplete: 'off' }),
+    h('button', { type: 'submit' }, 'Grant late application'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = values(form);
+    try {
+      const { grantLateApplication } = await gql(GRANT_LATE, { line: line.id, reason: v.reason, ended: v.ended, note: v.note });
+      say(`Late application granted: the customer may apply until ${grantLateApplication.applyUntil} 22:00.`);
       await reload();
     } catch (error) {
       sayError(error);
@@ -140,7 +177,15 @@ function lineCard(line, role, reload) {
           role === 'AGENT' && ['SUBMITTED', 'FAILED'].includes(application.status) ? correctForm(application, reload) : null,
         )
       : null,
+    waiver.lateApplication
+      ? h(
+          'p',
+          { class: 'late' },
+          `Late application granted (${words(waiver.lateApplication.reason)} ended ${waiver.lateApplication.reasonEndedOn}): may apply until ${dateTime(waiver.lateApplication.deadline)}.`,
+        )
+      : null,
     waiver.eligible && !application && role === 'AGENT' ? applyForm(line, reload) : null,
+    waiver.eligible && !application ? lateForm(line, reload) : null,
     h('h4', {}, 'Benefits'),
     h(
       'ul',
@@ -149,6 +194,15 @@ function lineCard(line, role, reload) {
         h('li', { class: b.eligible ? 'good' : '' }, `${words(b.kind)}: `, b.eligible ? 'yes' : `no (${words(b.reason)})`),
       ),
     ),
+    line.ottChoices.length
+      ? h(
+          'p',
+          { class: 'ott-choices' },
+          `OTT choices: ${line.ottChoices
+            .map((c) => `${c.service.name} ${c.selectable ? 'yes' : `no (${words(c.reason)})`}`)
+            .join(', ')}`,
+        )
+      : null,
     line.ottSelection
       ? h('p', {}, `OTT: ${line.ottSelection.service.name}${line.ottSelection.activated ? ' (voucher activated)' : ''}`)
       : null,
@@ -161,7 +215,36 @@ function lineCard(line, role, reload) {
   );
 }
 
-function customerView(customer, role, reload) {
+function smsCheck(phone) {
+  const answer = h('div', { class: 'sms-answer', 'aria-live': 'polite' });
+  const form = h(
+    'form',
+    { class: 'card row-form', 'aria-label': 'Check a text message' },
+    h('h3', {}, 'Is this text really from us?'),
+    field('Reference in the text', { name: 'reference', required: true, autocomplete: 'off', placeholder: 'K7Q2-M9XD' }),
+    h('button', { type: 'submit' }, 'Check'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    try {
+      const { customerByPhone } = await gql(CHECK_SMS, { phone, reference: values(form).reference });
+      const check = customerByPhone.smsByReference;
+      fill(
+        answer,
+        check.sent
+          ? check.texts.map((t) =>
+              h('p', { class: 'good' }, `Sent by us ${dateTime(t.sentAt)}${t.lineMsisdn ? ` about ${t.lineMsisdn}` : ''}: “${t.text}”`),
+            )
+          : h('p', { class: 'bad' }, `We never sent this customer a text with reference ${check.reference}. It is not from us: the customer should not follow it.`),
+      );
+    } catch (error) {
+      sayError(error);
+    }
+  });
+  return h('div', {}, form, answer);
+}
+
+function customerView(customer, role, reload, phone) {
   const insurance = customer.insurance;
   return h(
     'div',
@@ -191,9 +274,10 @@ function customerView(customer, role, reload) {
     ),
     table(
       'Inbox',
-      ['Message', 'Sent'],
-      customer.notifications.map((n) => [words(n.kind), dateTime(n.sentAt)]),
+      ['Message', 'Sent', 'SMS reference'],
+      customer.notifications.map((n) => [words(n.kind), dateTime(n.sentAt), n.smsReference ?? '—']),
     ),
+    smsCheck(phone),
   );
 }
 
@@ -218,7 +302,7 @@ export async function render(main, role) {
       const { customerByPhone } = await gql(CUSTOMER, { phone });
       fill(
         results,
-        customerByPhone ? customerView(customerByPhone, role, load) : h('p', {}, 'No customer has this number.'),
+        customerByPhone ? customerView(customerByPhone, role, load, phone) : h('p', {}, 'No customer has this number.'),
       );
     } catch (error) {
       sayError(error);

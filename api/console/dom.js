@@ -123,6 +123,17 @@ const WORDS = {
   SUSPENDED: 'suspended now',
   CORPORATE_CUSTOMER: 'a corporate customer',
   NOT_ENROLLED: 'eligible, not enrolled yet',
+  BELOW_MINIMUM_AGE: 'below the service’s minimum age',
+  // Late-application reasons.
+  MILITARY_SERVICE: 'military service',
+  OVERSEAS_STAY: 'an overseas stay',
+  HOSPITALISATION: 'hospitalisation',
+  BUSINESS_TRIP: 'a business trip',
+  // Campaign days.
+  BASELINE_DATE: 'Subscribed at the end of',
+  CONTRACT_CHANGE_CUTOFF: 'No contract change from',
+  ELIGIBILITY_CHECK_OPENS: 'Eligibility checking opens',
+  BASE_DATE: 'Appreciation program base date',
   // Others.
   CALL_CENTER: 'call centre',
   STORE: 'shop',

@@ -178,6 +178,29 @@ test('an agent finds a customer, applies for a refund on their behalf and sees t
   await context.close();
 });
 
+test('an agent sees a late application and checks whether a text is really from us', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await signIn(context, 'AGENT');
+  await page.getByLabel('Mobile number').fill('010-7421-3308');
+  await page.getByLabel('Mobile number').press('Enter');
+  await page.locator('[data-line="L-2001-1"] .late').waitFor();
+  assert.match(await page.locator('[data-line="L-2001-1"] .late').textContent(), /hospitalisation ended 2026-01-13/);
+
+  await page.getByLabel('Mobile number').fill('010-1234-5678');
+  await page.getByRole('button', { name: 'Find customer' }).click();
+  const reference = page.locator('table:has(caption:text("Inbox")) tbody td').nth(2);
+  await reference.waitFor();
+  const check = page.getByRole('form', { name: 'Check a text message' });
+  await check.getByLabel('Reference in the text').fill((await reference.textContent()).toLowerCase());
+  await check.getByRole('button', { name: 'Check' }).click();
+  await page.locator('.sms-answer .good').waitFor();
+  await check.getByLabel('Reference in the text').fill('ABCD-EFGH');
+  await check.getByRole('button', { name: 'Check' }).click();
+  await page.locator('.sms-answer .bad').waitFor();
+  await shot(page, 'agent-sms-check');
+  await context.close();
+});
+
 test('an admin adds an offer, closes a round and downloads its payout file', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await signIn(context, 'ADMIN');
@@ -231,7 +254,7 @@ test('an admin adds an offer, closes a round and downloads its payout file', asy
   await page.getByRole('button', { name: 'Paid', exact: true }).click();
   await page.getByRole('status').filter({ hasText: 'Payout recorded as paid' }).waitFor();
 
-  // Round 2 takes applications one day longer.
+  // Round 2's application cut-off moves (admins edit open rounds).
   await goTo(page, 'Campaign');
   const round2 = page.getByRole('form', { name: 'Payout round 2' });
   await round2.getByLabel('Applied on or before').fill('2026-01-26');
@@ -277,7 +300,7 @@ test('the dashboard draws its charts once there are grants and redemptions', asy
   const { me } = await api(customer, '{ me { lines { id externalId } } }');
   const lineId = me.lines.find((l) => l.externalId === 'L-1006-1').id;
   const { partners } = await api(store, '{ partners { offers { id externalId } } }');
-  const offerId = partners[0].offers.find((o) => o.externalId === 'O-10').id;
+  const offerId = partners.flatMap((p) => p.offers).find((o) => o.externalId === 'O-10').id;
   for (const key of ['a', 'b']) {
     const { issueDiscountCode } = await api(customer, 'mutation($l: ID!) { issueDiscountCode(lineId: $l) { code } }', { l: lineId });
     await api(store, 'mutation($i: RedeemDiscountInput!) { redeemDiscount(input: $i) { id } }', {

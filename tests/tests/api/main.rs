@@ -10,6 +10,7 @@ mod benefits;
 mod campaign;
 mod console;
 mod customers;
+mod demo;
 mod fee_waiver;
 mod health;
 mod helpers;
