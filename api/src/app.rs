@@ -218,6 +218,8 @@ impl App {
         );
         let notifications = NotificationService::new(
             notifier.clone(),
+            customer_repository.clone(),
+            campaigns.clone(),
             Arc::new(RandomCodes),
             audit.clone(),
             clock.clone(),

@@ -26,6 +26,7 @@ mod m20261203_000300_payout_rounds_as_paid;
 mod m20261203_000301_late_applications;
 mod m20261203_000302_ott_minimum_ages;
 mod m20261203_000303_sms_references;
+mod m20261203_000304_languages_and_texts;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000301_late_applications::Migration),
             Box::new(m20261203_000302_ott_minimum_ages::Migration),
             Box::new(m20261203_000303_sms_references::Migration),
+            Box::new(m20261203_000304_languages_and_texts::Migration),
         ]
     }
 }

@@ -136,6 +136,9 @@ fn parse_day(name: &str, text: &str) -> Result<NaiveDate, ApiError> {
 
 fn edit_error(error: EditError) -> ApiError {
     match error {
+        EditError::Template(refusal) => {
+            ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+        }
         EditError::BadInput(message) => ApiError::bad_input(message),
         EditError::NotFound => ApiError::not_found("payout round"),
         EditError::RoundClosed => {

@@ -18,7 +18,7 @@ use super::claims::InsuranceClaim;
 use super::context::parts;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
-use super::notification::{Notification, SmsCheck};
+use super::notification::{Language, Notification, SmsCheck};
 use super::rate_limit::RateLimit;
 use super::refund::{LateApplication, RefundApplication};
 
@@ -113,6 +113,11 @@ impl Customer {
     #[graphql(name = "type")]
     async fn kind(&self) -> CustomerType {
         self.0.facts.kind.into()
+    }
+
+    /// The language of every text the service writes for the customer.
+    async fn language(&self) -> Language {
+        self.0.facts.language.into()
     }
 
     /// The customer's lines (the first `first`, at most 500, by external id).

@@ -3,8 +3,35 @@
 
 use async_graphql::{Enum, SimpleObject};
 
-use benefits_domain::customer::Line;
+use benefits_domain::customer::{self as customer, Line};
 use benefits_domain::notification as domain;
+
+/// The language of a customer's texts.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    /// Korean (`ko`), the default.
+    Ko,
+    /// English (`en`).
+    En,
+}
+
+impl From<customer::Language> for Language {
+    fn from(language: customer::Language) -> Self {
+        match language {
+            customer::Language::Korean => Self::Ko,
+            customer::Language::English => Self::En,
+        }
+    }
+}
+
+impl From<Language> for customer::Language {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::Ko => Self::Korean,
+            Language::En => Self::English,
+        }
+    }
+}
 
 /// Why the customer was told something.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +41,18 @@ pub enum NotificationKind {
     RefundScheduled,
     RefundPaid,
     RefundFailed,
+}
+
+impl From<NotificationKind> for domain::NotificationKind {
+    fn from(kind: NotificationKind) -> Self {
+        match kind {
+            NotificationKind::EligibilityNotice => Self::EligibilityNotice,
+            NotificationKind::RefundReminder => Self::RefundReminder,
+            NotificationKind::RefundScheduled => Self::RefundScheduled,
+            NotificationKind::RefundPaid => Self::RefundPaid,
+            NotificationKind::RefundFailed => Self::RefundFailed,
+        }
+    }
 }
 
 impl From<domain::NotificationKind> for NotificationKind {
@@ -34,6 +73,9 @@ pub struct Notification {
     pub kind: NotificationKind,
     /// RFC 3339, UTC.
     pub sent_at: String,
+    /// What the customer was told, in their language (the campaign's inbox text).
+    pub text: String,
+    pub language: Language,
     /// The reference printed in its SMS (`K7Q2-M9XD`); null for messages sent before
     /// references existed.
     pub sms_reference: Option<String>,
@@ -44,6 +86,8 @@ impl From<domain::Notification> for Notification {
         Self {
             kind: notification.kind.into(),
             sent_at: notification.sent_at.to_rfc3339(),
+            text: notification.text,
+            language: notification.language.into(),
             sms_reference: notification.sms_reference.map(|r| r.to_string()),
         }
     }

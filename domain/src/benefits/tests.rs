@@ -10,8 +10,8 @@ use super::{
 use crate::benefits::ports::OttService;
 use crate::campaign::{AppreciationRules, PeriodOfDays};
 use crate::customer::{
-    Brand, CustomerFacts, CustomerType, DeviceClass, ExternalId, LineFacts, LineStatus, Payment,
-    PersonName, PhoneNumber, Suspension, SuspensionReason, TerminatedBy, Termination,
+    Brand, CustomerFacts, CustomerType, DeviceClass, ExternalId, Language, LineFacts, LineStatus,
+    Payment, PersonName, PhoneNumber, Suspension, SuspensionReason, TerminatedBy, Termination,
 };
 
 use BenefitKind::{MonthlyData, OttSubscription, PartnerDiscount, RoamingBonus};
@@ -110,6 +110,7 @@ fn customer_born(birth_date: &str) -> CustomerFacts {
         birth_date: day(birth_date),
         phone: PhoneNumber::parse("010-2000-0001").expect("valid number"),
         kind: CustomerType::Individual,
+        language: Language::Korean,
     }
 }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::named_enum::named_enum;
+use crate::notification::Texts;
 
 /// An inclusive range of KST calendar dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +103,8 @@ pub struct Campaign {
     pub payout_rounds: Vec<PayoutRound>,
     /// Ordered by `from_month`.
     pub discount_return_rates: Vec<DiscountReturnRate>,
+    /// The sender name and every customer-facing text.
+    pub texts: Texts,
 }
 
 named_enum!(

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 
 use super::{Campaign, CampaignDay, CampaignPeriod, PayoutRound, PeriodOfDays};
 use crate::error::Unexpected;
+use crate::notification::Template;
 
 /// Reads and edits campaigns.
 #[async_trait]
@@ -66,4 +67,20 @@ pub trait CampaignRepository: Send + Sync {
         campaign_id: &str,
         percent: i32,
     ) -> Result<(), Unexpected>;
+
+    /// Replaces one template of a campaign (by kind, language and channel).
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn update_template(
+        &self,
+        campaign_id: &str,
+        template: &Template,
+    ) -> Result<(), Unexpected>;
+
+    /// Sets the campaign's sender name.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn update_sender_name(&self, campaign_id: &str, name: &str) -> Result<(), Unexpected>;
 }

@@ -10,12 +10,15 @@ use crate::auth::Caller;
 use crate::clock::Clock;
 use crate::error::Unexpected;
 use crate::kst;
+use crate::notification::templates::{self, Template, TemplateRefusal};
 use crate::refund::RefundRepository;
 use crate::refund::rules::assign_round;
 
 /// Why an edit of the campaign was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum EditError {
+    #[error("{}", .0.message())]
+    Template(TemplateRefusal),
     #[error("{0}")]
     BadInput(&'static str),
     #[error("no such payout round")]
@@ -230,5 +233,55 @@ impl CampaignService {
         ));
         self.audit.append(entry).await?;
         Ok((round.number, joined))
+    }
+
+    /// Replaces one customer-facing text after checking it (no link, no phone number,
+    /// no placeholder but `{reference}`, one short SMS).
+    ///
+    /// # Errors
+    /// `Template` with the first rule the text breaks.
+    pub async fn set_template(&self, caller: &Caller, template: Template) -> Result<(), EditError> {
+        let campaign = self.campaigns.active().await?;
+        let body = template.body.trim().to_owned();
+        templates::check_template(&campaign.texts.sender_name, template.channel, &body)
+            .map_err(EditError::Template)?;
+        let template = Template { body, ..template };
+        self.campaigns
+            .update_template(&campaign.id, &template)
+            .await?;
+        let entry =
+            AuditEntry::by(caller, self.clock.now(), "campaign.set_template").detail(format!(
+                "{} {} {} of {}",
+                template.kind.as_str(),
+                template.language.as_str(),
+                template.channel.as_str(),
+                campaign.code
+            ));
+        self.audit.append(entry).await?;
+        Ok(())
+    }
+
+    /// Sets the sender name every SMS starts with, if every SMS template still fits.
+    ///
+    /// # Errors
+    /// `Template` when the name breaks a rule or makes an SMS template too long.
+    pub async fn set_sender_name(&self, caller: &Caller, name: &str) -> Result<(), EditError> {
+        let name = name.trim();
+        templates::check_sender_name(name).map_err(EditError::Template)?;
+        let campaign = self.campaigns.active().await?;
+        for template in &campaign.texts.templates {
+            templates::check_template(name, template.channel, &template.body)
+                .map_err(EditError::Template)?;
+        }
+        self.campaigns
+            .update_sender_name(&campaign.id, name)
+            .await?;
+        let entry =
+            AuditEntry::by(caller, self.clock.now(), "campaign.set_sender_name").detail(format!(
+                "{}: [{name}] (was [{}])",
+                campaign.code, campaign.texts.sender_name
+            ));
+        self.audit.append(entry).await?;
+        Ok(())
     }
 }

@@ -6,8 +6,10 @@ pub mod model;
 pub mod ports;
 pub mod reference;
 pub mod service;
+pub mod templates;
 
 pub use model::{NewNotification, Notification, NotificationDraft, NotificationKind, Sms};
 pub use ports::Notifier;
 pub use reference::SmsReference;
 pub use service::{NotificationService, SmsCheck};
+pub use templates::{Template, TextChannel, Texts};

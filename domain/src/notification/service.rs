@@ -1,6 +1,7 @@
 //! Telling customers things: a use case hands over drafts, this service composes each
-//! notification's SMS (its text and a fresh reference) and sends them through the
-//! notifier; and the check of a reference a customer doubts.
+//! notification in its customer's language from the campaign's templates (the SMS with
+//! a fresh reference, and the inbox text) and sends them through the notifier; and the
+//! check of a reference a customer doubts.
 
 use std::sync::Arc;
 
@@ -11,8 +12,9 @@ use super::{
 };
 use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
+use crate::campaign::CampaignRepository;
 use crate::clock::Clock;
-use crate::customer::{Customer, LineId};
+use crate::customer::{Customer, CustomerRepository, LineId};
 use crate::error::Unexpected;
 use crate::partner::ports::CodeGenerator;
 
@@ -38,6 +40,8 @@ pub enum CheckError {
 #[derive(Clone)]
 pub struct NotificationService {
     notifier: Arc<dyn Notifier>,
+    customers: Arc<dyn CustomerRepository>,
+    campaigns: Arc<dyn CampaignRepository>,
     codes: Arc<dyn CodeGenerator>,
     audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
@@ -46,12 +50,16 @@ pub struct NotificationService {
 impl NotificationService {
     pub fn new(
         notifier: Arc<dyn Notifier>,
+        customers: Arc<dyn CustomerRepository>,
+        campaigns: Arc<dyn CampaignRepository>,
         codes: Arc<dyn CodeGenerator>,
         audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
             notifier,
+            customers,
+            campaigns,
             codes,
             audit,
             clock,
@@ -63,17 +71,48 @@ impl NotificationService {
             .ok_or_else(|| Unexpected::new("the code generator made an invalid SMS reference"))
     }
 
-    /// A draft with its SMS.
-    fn compose(&self, draft: NotificationDraft) -> Result<NewNotification, Unexpected> {
-        let reference = self.reference()?;
-        let text = format!("{} Ref {reference}", draft.kind.sms_text());
-        Ok(NewNotification {
-            customer_id: draft.customer_id,
-            line_id: draft.line_id,
-            kind: draft.kind,
-            dedupe_key: draft.dedupe_key,
-            sms: Sms { reference, text },
-        })
+    /// Drafts with their texts: each in its customer's language (Korean unless they
+    /// chose English), from the campaign's templates, the SMS with a fresh reference.
+    async fn compose(
+        &self,
+        drafts: Vec<NotificationDraft>,
+    ) -> Result<Vec<NewNotification>, Unexpected> {
+        if drafts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let campaign = self.campaigns.active().await?;
+        let mut customers: Vec<_> = drafts.iter().map(|d| d.customer_id.clone()).collect();
+        customers.sort_by(|a, b| a.0.cmp(&b.0));
+        customers.dedup();
+        let languages = self.customers.languages(&customers).await?;
+        drafts
+            .into_iter()
+            .map(|draft| {
+                let reference = self.reference()?;
+                let language = languages
+                    .get(&draft.customer_id)
+                    .copied()
+                    .unwrap_or_default();
+                let rendered = campaign
+                    .texts
+                    .render(draft.kind, language, &reference)
+                    .ok_or_else(|| {
+                        Unexpected::new(format!("the campaign has no {} text", draft.kind.as_str()))
+                    })?;
+                Ok(NewNotification {
+                    customer_id: draft.customer_id,
+                    line_id: draft.line_id,
+                    kind: draft.kind,
+                    dedupe_key: draft.dedupe_key,
+                    sms: Sms {
+                        language: rendered.language,
+                        reference,
+                        text: rendered.sms,
+                    },
+                    text: rendered.inbox,
+                })
+            })
+            .collect()
     }
 
     /// Sends each draft whose deduplication key was not sent before; how many were sent.
@@ -85,10 +124,7 @@ impl NotificationService {
         drafts: Vec<NotificationDraft>,
         at: DateTime<Utc>,
     ) -> Result<u32, Unexpected> {
-        let composed = drafts
-            .into_iter()
-            .map(|draft| self.compose(draft))
-            .collect::<Result<Vec<_>, _>>()?;
+        let composed = self.compose(drafts).await?;
         self.notifier.send_many(composed, at).await
     }
 

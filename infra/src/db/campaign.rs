@@ -16,8 +16,9 @@ use benefits_domain::campaign::{
     DiscountReturnRate, FeeWaiverRules, PayoutRound, PeriodOfDays,
 };
 use benefits_domain::error::Unexpected;
+use benefits_domain::notification::{Template, Texts};
 
-use super::entities::{campaigns, discount_return_rates, payout_rounds};
+use super::entities::{campaigns, discount_return_rates, notification_templates, payout_rounds};
 use super::unexpected;
 
 /// How long a replica may serve a campaign it read before an admin changed it.
@@ -59,7 +60,19 @@ impl SeaCampaignRepository {
             .all(&self.db)
             .await
             .map_err(unexpected)?;
-        Ok(to_campaign(campaign, rounds, rates))
+        let templates = notification_templates::Entity::find()
+            .filter(notification_templates::Column::CampaignId.eq(&campaign.id))
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(to_template)
+            .collect::<Result<Vec<_>, _>>()?;
+        let texts = Texts {
+            sender_name: campaign.sender_name.clone(),
+            templates,
+        };
+        Ok(to_campaign(campaign, rounds, rates, texts))
     }
 }
 
@@ -164,6 +177,47 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(())
     }
 
+    async fn update_template(
+        &self,
+        campaign_id: &str,
+        template: &Template,
+    ) -> Result<(), Unexpected> {
+        use notification_templates::Column;
+        notification_templates::Entity::insert(notification_templates::ActiveModel {
+            campaign_id: Set(campaign_id.to_owned()),
+            kind: Set(template.kind.as_str().to_owned()),
+            language: Set(template.language.as_str().to_owned()),
+            channel: Set(template.channel.as_str().to_owned()),
+            body: Set(template.body.clone()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                Column::CampaignId,
+                Column::Kind,
+                Column::Language,
+                Column::Channel,
+            ])
+            .update_column(Column::Body)
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn update_sender_name(&self, campaign_id: &str, name: &str) -> Result<(), Unexpected> {
+        campaigns::Entity::update_many()
+            .col_expr(campaigns::Column::SenderName, Expr::value(name))
+            .filter(campaigns::Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
     async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected> {
         let inserted = payout_rounds::Entity::insert(payout_rounds::ActiveModel {
             campaign_id: Set(campaign_id.to_owned()),
@@ -188,10 +242,21 @@ impl CampaignRepository for SeaCampaignRepository {
     }
 }
 
+fn to_template(row: notification_templates::Model) -> Result<Template, Unexpected> {
+    let corrupt = |error: String| Unexpected::new(format!("stored template: {error}"));
+    Ok(Template {
+        kind: row.kind.parse().map_err(corrupt)?,
+        language: row.language.parse().map_err(corrupt)?,
+        channel: row.channel.parse().map_err(corrupt)?,
+        body: row.body,
+    })
+}
+
 fn to_campaign(
     row: campaigns::Model,
     rounds: Vec<payout_rounds::Model>,
     rates: Vec<discount_return_rates::Model>,
+    texts: Texts,
 ) -> Campaign {
     let period = |first, last| PeriodOfDays { first, last };
     Campaign {
@@ -242,5 +307,6 @@ fn to_campaign(
                 percent: rate.percent,
             })
             .collect(),
+        texts,
     }
 }

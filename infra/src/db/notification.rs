@@ -61,6 +61,8 @@ impl Notifier for SeaNotifier {
                 sent_at: Set(at),
                 sms_reference: Set(Some(notification.sms().reference.as_str().to_owned())),
                 sms_text: Set(Some(notification.sms().text.clone())),
+                language: Set(Some(notification.sms().language.as_str().to_owned())),
+                text: Set(Some(notification.text.clone())),
             })
             .collect();
         let by_id: HashMap<&String, &NewNotification> = ids.iter().zip(&notifications).collect();
@@ -173,6 +175,14 @@ fn to_notification(row: notifications::Model) -> Result<Notification, Unexpected
         kind: row.kind.parse().map_err(Unexpected::new)?,
         line_id: row.line_id.map(LineId),
         sent_at: row.sent_at,
+        text: row.text.unwrap_or_default(),
+        language: row
+            .language
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(Unexpected::new)?
+            .unwrap_or_default(),
         sms_reference: row.sms_reference.as_deref().and_then(SmsReference::parse),
         sms_text: row.sms_text,
     })

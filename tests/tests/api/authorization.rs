@@ -140,6 +140,16 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::Admin],
         "mutation { updateRoamingBonusPercent(percent: 50) { code } }",
     ),
+    (
+        "updateNotificationTemplate",
+        &[Role::Admin],
+        r#"mutation { updateNotificationTemplate(kind: REFUND_PAID, language: KO, channel: INBOX, body: "지급했습니다.") { smsSenderName } }"#,
+    ),
+    (
+        "updateSmsSenderName",
+        &[Role::Admin],
+        r#"mutation { updateSmsSenderName(name: "KT") { smsSenderName } }"#,
+    ),
 ];
 
 /// The mutation names of the exported SDL.

@@ -33,4 +33,5 @@ mod replicas;
 mod schema;
 mod sms_references;
 mod surface;
+mod texts;
 mod tokens;

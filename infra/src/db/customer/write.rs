@@ -130,6 +130,7 @@ pub(super) async fn upsert(
             phone_enc: Set(seal(sealed::PHONE, facts.phone.digits())),
             phone_hash: Set(repository.phone_hash(&facts.phone)),
             kind: Set(facts.kind.as_str().to_owned()),
+            language: Set(facts.language.as_str().to_owned()),
             updated_at: Set(now),
         });
         for line in record.lines() {
@@ -200,6 +201,7 @@ pub(super) async fn upsert(
                         customers::Column::PhoneEnc,
                         customers::Column::PhoneHash,
                         customers::Column::Kind,
+                        customers::Column::Language,
                         customers::Column::UpdatedAt,
                     ])
                     .to_owned(),

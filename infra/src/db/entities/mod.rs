@@ -18,6 +18,7 @@ pub mod insurance_enrolments;
 pub mod job_runs;
 pub mod late_applications;
 pub mod lines;
+pub mod notification_templates;
 pub mod notifications;
 pub mod offer_usage;
 pub mod offers;

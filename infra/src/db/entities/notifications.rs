@@ -14,6 +14,8 @@ pub struct Model {
     pub sent_at: DateTimeUtc,
     pub sms_reference: Option<String>,
     pub sms_text: Option<String>,
+    pub language: Option<String>,
+    pub text: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
