@@ -19,7 +19,7 @@ use benefits_infra::clock::{FixedClock, SystemClock};
 use benefits_infra::codes::RandomCodes;
 use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
 use benefits_infra::db::{
-    self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog,
+    self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog, SeaBankDirectory,
     SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
     SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
@@ -228,6 +228,7 @@ impl App {
             customer_repository,
             refund_repository,
             campaigns.clone(),
+            Arc::new(SeaBankDirectory::new(db.clone())),
             notifications.clone(),
             audit.clone(),
             clock.clone(),

@@ -27,6 +27,7 @@ mod m20261203_000301_late_applications;
 mod m20261203_000302_ott_minimum_ages;
 mod m20261203_000303_sms_references;
 mod m20261203_000304_languages_and_texts;
+mod m20261203_000305_banks;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000302_ott_minimum_ages::Migration),
             Box::new(m20261203_000303_sms_references::Migration),
             Box::new(m20261203_000304_languages_and_texts::Migration),
+            Box::new(m20261203_000305_banks::Migration),
         ]
     }
 }

@@ -206,6 +206,16 @@ impl RefundApplication {
         self.0.account.bank_code()
     }
 
+    /// The bank's Korean name (`KB국민은행`), from the bank list.
+    async fn bank_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let (app, _) = parts(ctx)?;
+        let banks = app.refunds.banks().await.map_err(ApiError::internal)?;
+        Ok(banks
+            .into_iter()
+            .find(|bank| bank.code == self.0.account.bank_code())
+            .map(|bank| bank.korean_name))
+    }
+
     /// The payout round; null only for a FAILED payout waiting for a corrected account,
     /// or a late application that meets no round yet (it joins the first round an
     /// admin adds that it meets).
@@ -228,6 +238,43 @@ impl RefundApplication {
     }
 }
 
+/// A financial institution refunds are paid to.
+#[derive(SimpleObject)]
+pub struct Bank {
+    /// The three-digit financial institution code (`004`).
+    pub code: String,
+    /// The Korean name (`KB국민은행`).
+    pub name: String,
+    pub english_name: String,
+    /// Digits of its account numbers, fewest and most.
+    pub min_digits: i32,
+    pub max_digits: i32,
+}
+
+impl From<domain::Bank> for Bank {
+    fn from(bank: domain::Bank) -> Self {
+        Self {
+            code: bank.code,
+            name: bank.korean_name,
+            english_name: bank.english_name,
+            min_digits: i32::try_from(bank.min_digits).unwrap_or(i32::MAX),
+            max_digits: i32::try_from(bank.max_digits).unwrap_or(i32::MAX),
+        }
+    }
+}
+
+/// The payouts of a round to one bank: the payout file's report.
+#[derive(SimpleObject)]
+pub struct PayoutBankTotal {
+    pub bank_code: String,
+    /// The bank's Korean name; null for a code no longer on the list.
+    pub bank_name: Option<String>,
+    pub english_name: Option<String>,
+    pub count: i32,
+    /// KRW.
+    pub total: i64,
+}
+
 /// The payout file of a closed round, for the bank transfer system.
 #[derive(SimpleObject)]
 pub struct PayoutFile {
@@ -235,9 +282,40 @@ pub struct PayoutFile {
     pub count: i32,
     /// KRW.
     pub total: i64,
+    /// Payouts and amounts per bank, by name, in the bank list's order.
+    pub by_bank: Vec<PayoutBankTotal>,
     /// `application_id,bank_code,account_number,account_holder,amount`: full account
     /// numbers, admins only, every read audited.
     pub csv: String,
+}
+
+/// The file's payouts totalled per bank, in the bank list's order (unknown codes last).
+fn by_bank(file: &domain::PayoutFile, banks: &[domain::Bank]) -> Vec<PayoutBankTotal> {
+    let mut totals: Vec<PayoutBankTotal> = Vec::new();
+    for item in &file.items {
+        let code = item.account.bank_code();
+        if let Some(total) = totals.iter_mut().find(|t| t.bank_code == code) {
+            total.count += 1;
+            total.total += item.amount;
+        } else {
+            let bank = banks.iter().find(|bank| bank.code == code);
+            totals.push(PayoutBankTotal {
+                bank_code: code.to_owned(),
+                bank_name: bank.map(|b| b.korean_name.clone()),
+                english_name: bank.map(|b| b.english_name.clone()),
+                count: 1,
+                total: item.amount,
+            });
+        }
+    }
+    let position = |code: &str| {
+        banks
+            .iter()
+            .position(|b| b.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    totals.sort_by_key(|t| position(&t.bank_code));
+    totals
 }
 
 /// What a reminder or notice run sent.
@@ -261,6 +339,9 @@ pub struct ApplyForRefundInput {
 fn apply_error(error: ApplyError) -> ApiError {
     match error {
         ApplyError::BadInput(message) => ApiError::bad_input(message),
+        ApplyError::BadAccount(refusal) => {
+            ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+        }
         ApplyError::NotFound => ApiError::not_found("line"),
         ApplyError::ChannelNotAllowed => ApiError::new(
             ErrorCode::ChannelNotAllowed,
@@ -355,6 +436,9 @@ impl RefundMutation {
             .await
             .map_err(|error| match error {
                 CorrectError::BadInput(message) => ApiError::bad_input(message),
+                CorrectError::BadAccount(refusal) => {
+                    ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+                }
                 CorrectError::NotFound => ApiError::not_found("application"),
                 CorrectError::RoundClosed => ApiError::new(
                     ErrorCode::WindowClosed,
@@ -385,10 +469,12 @@ impl RefundMutation {
                 CloseError::NotFound => ApiError::not_found("payout round"),
                 CloseError::Unexpected(cause) => ApiError::internal(cause),
             })?;
+        let banks = app.refunds.banks().await.map_err(ApiError::internal)?;
         Ok(PayoutFile {
             round: PayoutRound::from(&file.round),
             count: i32::try_from(file.items.len()).unwrap_or(i32::MAX),
             total: file.total(),
+            by_bank: by_bank(&file, &banks),
             csv: file.csv(),
         })
     }
@@ -511,6 +597,16 @@ pub struct RefundQuery;
 
 #[Object]
 impl RefundQuery {
+    /// The banks refunds can be paid to (financial institution codes), in list order.
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])"
+    )]
+    async fn banks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Bank>> {
+        let (app, _) = parts(ctx)?;
+        let banks = app.refunds.banks().await.map_err(ApiError::internal)?;
+        Ok(banks.into_iter().map(Bank::from).collect())
+    }
+
     /// Lines by eligibility reason, and applications and amounts by round and status.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
     async fn refund_overview(&self, ctx: &Context<'_>) -> async_graphql::Result<RefundOverview> {

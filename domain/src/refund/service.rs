@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::banks::{self, Bank, BankDirectory, BankRefusal};
 use super::late::{self, GrantRefusal, LateApplication, LateReason};
 use super::ports::{ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay};
 use super::rules::{self, HolderMismatch};
@@ -38,6 +39,8 @@ pub struct ApplyRequest {
 pub enum ApplyError {
     #[error("{0}")]
     BadInput(String),
+    #[error("{}", .0.message())]
+    BadAccount(BankRefusal),
     #[error("no such line")]
     NotFound,
     #[error("this channel is not allowed for this caller or customer")]
@@ -61,6 +64,8 @@ pub enum ApplyError {
 pub enum CorrectError {
     #[error("{0}")]
     BadInput(String),
+    #[error("{}", .0.message())]
+    BadAccount(BankRefusal),
     #[error("no such application")]
     NotFound,
     #[error("the application's payout round is closed")]
@@ -126,6 +131,7 @@ pub struct RefundService {
     /// configured; jobs and everything that reads its own writes use the two above.
     reports: (Arc<dyn CustomerRepository>, Arc<dyn RefundRepository>),
     campaigns: Arc<dyn CampaignRepository>,
+    banks: Arc<dyn BankDirectory>,
     notifications: NotificationService,
     audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
@@ -164,6 +170,7 @@ impl RefundService {
         customers: Arc<dyn CustomerRepository>,
         refunds: Arc<dyn RefundRepository>,
         campaigns: Arc<dyn CampaignRepository>,
+        banks: Arc<dyn BankDirectory>,
         notifications: NotificationService,
         audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
@@ -173,6 +180,7 @@ impl RefundService {
             customers,
             refunds,
             campaigns,
+            banks,
             notifications,
             audit,
             clock,
@@ -221,6 +229,14 @@ impl RefundService {
         self.audit.append(entry).await
     }
 
+    /// The banks refunds are paid to, in list order.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    pub async fn banks(&self) -> Result<Vec<Bank>, Unexpected> {
+        self.banks.banks().await
+    }
+
     /// The application of a line, as its owner or staff may see it.
     pub async fn for_line(&self, line: &LineId) -> Result<Option<RefundApplication>, Unexpected> {
         self.refunds.for_line(line).await
@@ -238,6 +254,7 @@ impl RefundService {
             &request.account_holder,
         )
         .map_err(ApplyError::BadInput)?;
+        banks::bank_of(&self.banks.banks().await?, &account).map_err(ApplyError::BadAccount)?;
         let key = request.idempotency_key.trim();
         if key.is_empty() || key.len() > 128 {
             return Err(ApplyError::BadInput(
@@ -427,6 +444,7 @@ impl RefundService {
     ) -> Result<RefundApplication, CorrectError> {
         let account = BankAccount::parse(bank_code, account_number, account_holder)
             .map_err(CorrectError::BadInput)?;
+        banks::bank_of(&self.banks.banks().await?, &account).map_err(CorrectError::BadAccount)?;
         let owner = self.owner_filter(caller).await?;
         let application = self
             .refunds

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod authorization;
+mod banks;
 mod benefits;
 mod campaign;
 mod console;

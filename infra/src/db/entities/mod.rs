@@ -3,6 +3,7 @@
 
 pub mod audit_chain_head;
 pub mod audit_log;
+pub mod banks;
 pub mod campaign_roaming_offers;
 pub mod campaigns;
 pub mod contract_events;
