@@ -142,12 +142,12 @@ test('an agent finds a customer, applies for a refund on their behalf and sees t
   const line = page.locator('[data-line="L-1001-1"]');
   await line.waitFor();
   assert.match(await line.locator('.waiver').textContent(), /Eligible: the fee is waived, ₩138,000/);
-  assert.doesNotMatch(await page.locator('#customer-title').textContent(), /Kim Minji/, 'names are masked for staff');
+  assert.doesNotMatch(await page.locator('#customer-title').textContent(), /김민지/, 'names are masked for staff');
 
   await line.getByLabel('Channel').selectOption('CALL_CENTER');
   await line.getByLabel('Bank code').fill('004');
   await line.getByLabel('Account number').fill('123-456-789012');
-  await line.getByLabel('Account holder').fill('Kim Minji');
+  await line.getByLabel('Account holder').fill('김민지');
   await line.getByRole('button', { name: 'Apply for refund' }).click();
   const round = line.locator('.round');
   await round.waitFor();
@@ -159,7 +159,7 @@ test('an agent finds a customer, applies for a refund on their behalf and sees t
   const correct = line.getByRole('form', { name: 'Correct the refund account' });
   await correct.getByLabel('Bank code').fill('088');
   await correct.getByLabel('Account number').fill('110-222-334321');
-  await correct.getByLabel('Account holder').fill('Kim Minji');
+  await correct.getByLabel('Account holder').fill('김민지');
   await correct.getByRole('button', { name: 'Save account' }).click();
   await line.locator('.application', { hasText: /088 \*+4321/ }).waitFor();
   await shot(page, 'agent-customer');
@@ -244,7 +244,7 @@ test('an admin adds an offer, closes a round and downloads its payout file', asy
   const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
   assert.equal(csv[0], 'application_id,bank_code,account_number,account_holder,amount');
   assert.equal(csv.length, 2, 'the agent’s application is in round 1');
-  assert.match(csv[1], /,088,110-?222-?334321,Kim Minji,138000$/, 'the corrected account is paid');
+  assert.match(csv[1], /,088,110-?222-?334321,김민지,138000$/, 'the corrected account is paid');
   await page.getByRole('button', { name: 'Payout file of round 1' }).waitFor();
   await shot(page, 'admin-refunds');
 

@@ -741,7 +741,7 @@ async fn admins_export_the_covered_customers_for_the_insurer_and_the_read_is_aud
         ),
         (Some(false), true)
     );
-    assert_eq!(enrolled["name"], "Kang Stay");
+    assert_eq!(enrolled["name"], "강지훈");
 
     let agent = app.graphql(Role::Agent, "agent-1", list, json!({})).await;
     assert_eq!(error_code(&agent), Some("FORBIDDEN"));

@@ -54,7 +54,7 @@ async fn an_admin_moves_a_rounds_cut_off_and_new_applications_follow_it() {
             Role::Customer,
             "C-1001",
             "mutation($input: ApplyForRefundInput!) { applyForRefund(input: $input) { round { number payDate } } }",
-            json!({ "input": { "lineId": line, "channel": "WEB", "bankCode": "004", "accountNumber": "123-456-789012", "accountHolder": "Kim Minji", "idempotencyKey": "k" } }),
+            json!({ "input": { "lineId": line, "channel": "WEB", "bankCode": "004", "accountNumber": "123-456-789012", "accountHolder": "김민지", "idempotencyKey": "k" } }),
         )
         .await;
     assert_eq!(
