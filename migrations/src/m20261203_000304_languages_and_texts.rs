@@ -6,6 +6,7 @@
 //!
 //! Notifications keep the inbox text and language they were sent with; those sent
 //! before get the Korean (or, for an English reader, English) inbox text of their kind.
+//! The default campaign's name becomes Korean too, unless an admin renamed it.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -24,6 +25,8 @@ enum Customers {
 #[derive(DeriveIden)]
 enum Campaigns {
     Table,
+    Id,
+    Name,
     SenderName,
 }
 
@@ -143,6 +146,22 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        manager
+            .execute(
+                Query::update()
+                    .table(Campaigns::Table)
+                    .value(
+                        Campaigns::Name,
+                        "개인정보 유출 사고 대응: 위약금 면제와 고객 감사 프로그램",
+                    )
+                    .and_where(Expr::col(Campaigns::Id).eq(CAMPAIGN_ID))
+                    .and_where(
+                        Expr::col(Campaigns::Name)
+                            .eq("Breach response: fee waiver and customer appreciation"),
+                    )
+                    .to_owned(),
+            )
+            .await?;
         add_column(
             manager,
             Notifications::Table,
