@@ -349,7 +349,7 @@ fn apply_error(error: ApplyError) -> ApiError {
         ),
         ApplyError::WindowClosed => ApiError::new(
             ErrorCode::WindowClosed,
-            "applications are accepted from 2026-01-14 09:00 to 2026-01-31 22:00 KST",
+            "outside the campaign's application window and any late-application deadline of the line",
         ),
         ApplyError::NotEligible(reason) => ApiError::new(
             ErrorCode::NotEligible,
