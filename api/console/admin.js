@@ -2,7 +2,8 @@
 // rounds, notices, the monthly data grant, insurance claims and the audit log.
 
 import { gql } from './api.js';
-import { button, dateTime, field, fill, h, krw, say, sayError, table, values, words } from './dom.js';
+import { button, field, fill, h, say, sayError, table, values } from './dom.js';
+import { dateTime, day, language, month, number, t, won, word } from './i18n.js';
 
 /** Runs `work`, reporting a refusal; resolves to its result or undefined. */
 async function attempt(work) {
@@ -34,61 +35,118 @@ function submitter(form, action) {
 
 // ---- Campaign -------------------------------------------------------------------
 
-const CAMPAIGN = `{ campaign { code name baselineDate eligibilityCheckOpens applicationsOpenAt applicationsCloseAt baseDate
+const CAMPAIGN = `{ campaign { code name baselineDate contractChangeCutoff eligibilityCheckOpens applicationsOpenAt
+  applicationsCloseAt baseDate roamingBonusPercent lateApplicationDays
   periods { kind first last } payoutRounds { number payDate cancelledUntil appliedUntil closed } } }`;
+
+/** The campaign's single days, as `updateCampaignDay` names them. */
+const DAYS = [
+  ['BASELINE_DATE', 'baselineDate'],
+  ['CONTRACT_CHANGE_CUTOFF', 'contractChangeCutoff'],
+  ['ELIGIBILITY_CHECK_OPENS', 'eligibilityCheckOpens'],
+  ['BASE_DATE', 'baseDate'],
+];
+
+function dayRow(c, [kind, key]) {
+  const form = submitter(
+    h(
+      'form',
+      { class: 'row-form', 'aria-label': word('CampaignDay', kind) },
+      field(t('campaign.day'), { name: 'day', type: 'date', value: c[key], required: true }),
+      h('button', { type: 'submit' }, t('common.save')),
+    ),
+    async (v) => {
+      await gql('mutation($kind: CampaignDay!, $day: String!) { updateCampaignDay(kind: $kind, day: $day) { code } }', { kind, day: v.day });
+      say(t('campaign.saved', { what: word('CampaignDay', kind) }));
+    },
+  );
+  return [word('CampaignDay', kind), form];
+}
+
+function periodRow(p) {
+  const form = submitter(
+    h(
+      'form',
+      { class: 'row-form', 'aria-label': t('campaign.periodLabel', { period: word('CampaignPeriod', p.kind) }) },
+      field(t('campaign.first'), { name: 'first', type: 'date', value: p.first, required: true }),
+      field(t('campaign.last'), { name: 'last', type: 'date', value: p.last, required: true }),
+      h('button', { type: 'submit' }, t('common.save')),
+    ),
+    async (v) => {
+      await gql(`mutation($kind: CampaignPeriod!, $first: String!, $last: String!) {
+        updateCampaignPeriod(kind: $kind, first: $first, last: $last) { code } }`, { kind: p.kind, ...v });
+      say(t('campaign.saved', { what: word('CampaignPeriod', p.kind) }));
+    },
+  );
+  return [word('CampaignPeriod', p.kind), form];
+}
+
+function roundFields(r) {
+  return [
+    field(t('campaign.payDate'), { name: 'payDate', type: 'date', value: r?.payDate ?? '', required: true, disabled: r?.closed }),
+    field(t('campaign.cancelledUntil'), { name: 'cancelledUntil', type: 'date', value: r?.cancelledUntil ?? '', disabled: r?.closed }),
+    field(t('campaign.appliedUntil'), { name: 'appliedUntil', type: 'date', value: r?.appliedUntil ?? '', required: true, disabled: r?.closed }),
+  ];
+}
+
+function roundRow(r) {
+  const form = submitter(
+    h(
+      'form',
+      { class: 'row-form', 'aria-label': t('campaign.roundLabel', { number: r.number }) },
+      roundFields(r),
+      r.closed ? h('span', { class: 'badge' }, t('campaign.closed')) : h('button', { type: 'submit' }, t('common.save')),
+    ),
+    async (v) => {
+      await gql('mutation($input: PayoutRoundInput!) { updatePayoutRound(input: $input) { code } }', {
+        input: { number: r.number, payDate: v.payDate, cancelledUntil: v.cancelledUntil ?? null, appliedUntil: v.appliedUntil },
+      });
+      say(t('campaign.roundSaved', { number: r.number }));
+    },
+  );
+  return [t('campaign.roundNumber', { number: r.number }), form];
+}
 
 export async function campaign(main) {
   const data = await attempt(() => gql(CAMPAIGN));
   if (!data) return;
   const c = data.campaign;
-  const periodRows = c.periods.map((p) => {
-    const form = submitter(
-      h(
-        'form',
-        { class: 'row-form', 'aria-label': `${words(p.kind)} period` },
-        field('First day', { name: 'first', type: 'date', value: p.first, required: true }),
-        field('Last day', { name: 'last', type: 'date', value: p.last, required: true }),
-        h('button', { type: 'submit' }, 'Save'),
-      ),
-      async (v) => {
-        await gql(`mutation($kind: CampaignPeriod!, $first: String!, $last: String!) {
-          updateCampaignPeriod(kind: $kind, first: $first, last: $last) { code } }`, { kind: p.kind, ...v });
-        say(`${words(p.kind)} saved.`);
-      },
-    );
-    return [words(p.kind), form];
-  });
-  const roundRows = c.payoutRounds.map((r) => {
-    const form = submitter(
-      h(
-        'form',
-        { class: 'row-form', 'aria-label': `Payout round ${r.number}` },
-        field('Paid on', { name: 'payDate', type: 'date', value: r.payDate, required: true, disabled: r.closed }),
-        field('Cancelled on or before (empty: any)', { name: 'cancelledUntil', type: 'date', value: r.cancelledUntil ?? '', disabled: r.closed }),
-        field('Applied on or before', { name: 'appliedUntil', type: 'date', value: r.appliedUntil, required: true, disabled: r.closed }),
-        r.closed ? h('span', { class: 'badge' }, 'closed') : h('button', { type: 'submit' }, 'Save'),
-      ),
-      async (v) => {
-        await gql(`mutation($input: PayoutRoundInput!) { updatePayoutRound(input: $input) { code } }`, {
-          input: { number: r.number, payDate: v.payDate, cancelledUntil: v.cancelledUntil ?? null, appliedUntil: v.appliedUntil },
-        });
-        say(`Round ${r.number} saved.`);
-      },
-    );
-    return [String(r.number), form];
-  });
+  const roaming = submitter(
+    h(
+      'form',
+      { class: 'row-form', 'aria-label': t('campaign.roamingBonus') },
+      field(t('campaign.roamingPercent'), { name: 'percent', type: 'number', min: '1', max: '1000', value: String(c.roamingBonusPercent), required: true }),
+      h('button', { type: 'submit' }, t('common.save')),
+    ),
+    async (v) => {
+      await gql('mutation($p: Int!) { updateRoamingBonusPercent(percent: $p) { code } }', { p: Number(v.percent) });
+      say(t('campaign.saved', { what: t('campaign.roamingBonus') }));
+    },
+  );
+  const addRound = submitter(
+    h('form', { class: 'card row-form', 'aria-label': t('campaign.addRound') }, h('h2', {}, t('campaign.addRound')), roundFields(null), h('button', { type: 'submit' }, t('campaign.addRoundSubmit'))),
+    async (v) => {
+      const { addPayoutRound } = await gql(
+        'mutation($p: String!, $c: String, $a: String!) { addPayoutRound(payDate: $p, cancelledUntil: $c, appliedUntil: $a) { payoutRounds { number } } }',
+        { p: v.payDate, c: v.cancelledUntil ?? null, a: v.appliedUntil },
+      );
+      say(t('campaign.roundAdded', { number: addPayoutRound.payoutRounds.at(-1).number }));
+      await campaign(main);
+    },
+  );
   section(
     main,
-    'Campaign',
-    `${c.name} (${c.code}). All dates are Korea Standard Time.`,
-    table('Key dates', ['What', 'When'], [
-      ['Subscribed at the end of', c.baselineDate],
-      ['Eligibility checking opens', c.eligibilityCheckOpens],
-      ['Applications', `${dateTime(c.applicationsOpenAt)} to ${dateTime(c.applicationsCloseAt)}`],
-      ['Appreciation program base date', c.baseDate],
+    t('nav.campaign'),
+    t('campaign.intro', { name: c.name, code: c.code }),
+    table(t('campaign.keyDates'), [t('campaign.what'), t('campaign.when')], [
+      [t('campaign.applications'), t('campaign.applicationWindow', { from: dateTime(c.applicationsOpenAt), until: dateTime(c.applicationsCloseAt) })],
+      [t('campaign.lateApplications'), t('campaign.lateDays', { days: c.lateApplicationDays })],
     ]),
-    table('Benefit periods', ['Period', 'Days (both included)'], periodRows),
-    table('Payout rounds', ['Round', 'Dates'], roundRows),
+    table(t('campaign.days'), [t('campaign.dayName'), t('campaign.day')], DAYS.map((d) => dayRow(c, d))),
+    table(t('campaign.periods'), [t('campaign.period'), t('campaign.periodDays')], c.periods.map(periodRow)),
+    table(t('campaign.roaming'), [t('campaign.setting'), t('campaign.value')], [[t('campaign.roamingBonus'), roaming]]),
+    table(t('campaign.rounds'), [t('campaign.round'), t('campaign.roundDates')], c.payoutRounds.map(roundRow)),
+    addRound,
   );
 }
 
@@ -102,31 +160,48 @@ const CATEGORIES = ['COFFEE', 'CINEMA', 'BAKERY', 'ICE_CREAM'];
 const int = (text) => (text === undefined ? null : Number.parseInt(text, 10));
 
 function offerText(o) {
-  const discount = o.amountOff !== null ? `${krw(o.amountOff)} off` : `${o.percentOff}% off${o.maxDiscount !== null ? ` up to ${krw(o.maxDiscount)}` : ''}`;
+  const discount =
+    o.amountOff !== null
+      ? t('partners.amountOff', { amount: won(o.amountOff) })
+      : o.maxDiscount !== null
+        ? t('partners.percentOffUpTo', { percent: o.percentOff, amount: won(o.maxDiscount) })
+        : t('partners.percentOff', { percent: o.percentOff });
   const limits = [
-    o.perDay !== null ? `${o.perDay}/day` : null,
-    o.perMonth !== null ? `${o.perMonth}/month` : null,
-    o.perProgram !== null ? `${o.perProgram} in all` : null,
+    o.perDay !== null ? t('partners.perDay', { count: o.perDay }) : null,
+    o.perMonth !== null ? t('partners.perMonth', { count: o.perMonth }) : null,
+    o.perProgram !== null ? t('partners.perProgram', { count: o.perProgram }) : null,
   ].filter(Boolean);
-  return `${discount}, from ${krw(o.minPurchase)}${limits.length ? `, ${limits.join(', ')} per line` : ''}`;
+  const from = t('partners.from', { amount: won(o.minPurchase) });
+  return limits.length ? t('partners.offerWithLimits', { discount, from, limits: limits.join(', ') }) : t('partners.offer', { discount, from });
+}
+
+function declare(partner, changes) {
+  return {
+    externalId: partner.externalId,
+    name: partner.name,
+    category: partner.category,
+    stores: partner.stores,
+    offers: partner.offers,
+    ...changes,
+  };
 }
 
 function offerForm(partner, reload) {
   return submitter(
     h(
       'form',
-      { class: 'inline-form', 'aria-label': `Add an offer to ${partner.name}` },
-      h('h4', {}, 'Add an offer'),
-      field('Offer id', { name: 'externalId', required: true }),
-      field('Title', { name: 'title', required: true }),
-      field('Percent off', { name: 'percentOff', type: 'number', min: '1', max: '100' }),
-      field('Largest discount (KRW)', { name: 'maxDiscount', type: 'number', min: '0' }),
-      field('Amount off (KRW)', { name: 'amountOff', type: 'number', min: '0' }),
-      field('Minimum purchase (KRW)', { name: 'minPurchase', type: 'number', min: '0', required: true, value: '0' }),
-      field('Per line per day', { name: 'perDay', type: 'number', min: '1' }),
-      field('Per line per month', { name: 'perMonth', type: 'number', min: '1' }),
-      field('Per line in all', { name: 'perProgram', type: 'number', min: '1' }),
-      h('button', { type: 'submit' }, 'Add offer'),
+      { class: 'inline-form', 'aria-label': t('partners.addOfferTo', { name: partner.name }) },
+      h('h4', {}, t('partners.addOffer')),
+      field(t('partners.offerId'), { name: 'externalId', required: true }),
+      field(t('partners.offerTitle'), { name: 'title', required: true }),
+      field(t('partners.percent'), { name: 'percentOff', type: 'number', min: '1', max: '100' }),
+      field(t('partners.maxDiscount'), { name: 'maxDiscount', type: 'number', min: '0' }),
+      field(t('partners.amount'), { name: 'amountOff', type: 'number', min: '0' }),
+      field(t('partners.minPurchase'), { name: 'minPurchase', type: 'number', min: '0', required: true, value: '0' }),
+      field(t('partners.limitDay'), { name: 'perDay', type: 'number', min: '1' }),
+      field(t('partners.limitMonth'), { name: 'perMonth', type: 'number', min: '1' }),
+      field(t('partners.limitProgram'), { name: 'perProgram', type: 'number', min: '1' }),
+      h('button', { type: 'submit' }, t('partners.addOfferSubmit')),
     ),
     async (v) => {
       const offer = {
@@ -140,15 +215,8 @@ function offerForm(partner, reload) {
         perMonth: int(v.perMonth),
         perProgram: int(v.perProgram),
       };
-      const input = {
-        externalId: partner.externalId,
-        name: partner.name,
-        category: partner.category,
-        stores: partner.stores,
-        offers: [...partner.offers.filter((o) => o.externalId !== offer.externalId), offer],
-      };
-      await gql(UPSERT_PARTNER, { input });
-      say(`Offer “${offer.title}” added to ${partner.name}.`);
+      await gql(UPSERT_PARTNER, { input: declare(partner, { offers: [...partner.offers.filter((o) => o.externalId !== offer.externalId), offer] }) });
+      say(t('partners.offerAdded', { title: offer.title, name: partner.name }));
       await reload();
     },
   );
@@ -158,22 +226,16 @@ function storeForm(partner, reload) {
   return submitter(
     h(
       'form',
-      { class: 'inline-form', 'aria-label': `Add a store to ${partner.name}` },
-      h('h4', {}, 'Add a store'),
-      field('Store id', { name: 'externalId', required: true }),
-      field('Store name', { name: 'name', required: true }),
-      h('button', { type: 'submit' }, 'Add store'),
+      { class: 'inline-form', 'aria-label': t('partners.addStoreTo', { name: partner.name }) },
+      h('h4', {}, t('partners.addStore')),
+      field(t('partners.storeId'), { name: 'externalId', required: true }),
+      field(t('partners.storeName'), { name: 'name', required: true }),
+      h('button', { type: 'submit' }, t('partners.addStoreSubmit')),
     ),
     async (v) => {
-      const input = {
-        externalId: partner.externalId,
-        name: partner.name,
-        category: partner.category,
-        stores: [...partner.stores.filter((s) => s.externalId !== v.externalId), { externalId: v.externalId, name: v.name }],
-        offers: partner.offers,
-      };
-      await gql(UPSERT_PARTNER, { input });
-      say(`Store ${v.name} added to ${partner.name}.`);
+      const stores = [...partner.stores.filter((s) => s.externalId !== v.externalId), { externalId: v.externalId, name: v.name }];
+      await gql(UPSERT_PARTNER, { input: declare(partner, { stores }) });
+      say(t('partners.storeAdded', { store: v.name, name: partner.name }));
       await reload();
     },
   );
@@ -181,21 +243,14 @@ function storeForm(partner, reload) {
 
 function withdrawButton(partner, offer, reload) {
   return button(
-    `Withdraw`,
+    t('partners.withdraw'),
     () =>
       attempt(async () => {
-        const input = {
-          externalId: partner.externalId,
-          name: partner.name,
-          category: partner.category,
-          stores: partner.stores,
-          offers: partner.offers.filter((o) => o.externalId !== offer.externalId),
-        };
-        await gql(UPSERT_PARTNER, { input });
-        say(`Offer “${offer.title}” withdrawn.`);
+        await gql(UPSERT_PARTNER, { input: declare(partner, { offers: partner.offers.filter((o) => o.externalId !== offer.externalId) }) });
+        say(t('partners.withdrawn', { title: offer.title }));
         await reload();
       }),
-    { class: 'quiet', 'aria-label': `Withdraw ${offer.title}` },
+    { class: 'quiet', 'aria-label': t('partners.withdrawLabel', { title: offer.title }) },
   );
 }
 
@@ -206,33 +261,33 @@ export async function partners(main) {
   const create = submitter(
     h(
       'form',
-      { class: 'card inline-form', 'aria-label': 'Add a partner' },
-      h('h2', {}, 'Add a partner'),
-      field('Partner id', { name: 'externalId', required: true }),
-      field('Name', { name: 'name', required: true }),
-      field('Category', { name: 'category', options: CATEGORIES.map((c) => [c, words(c)]) }),
-      field('First store id', { name: 'storeId', required: true }),
-      field('First store name', { name: 'storeName', required: true }),
-      h('button', { type: 'submit' }, 'Add partner'),
+      { class: 'card inline-form', 'aria-label': t('partners.addPartner') },
+      h('h2', {}, t('partners.addPartner')),
+      field(t('partners.partnerId'), { name: 'externalId', required: true }),
+      field(t('partners.partnerName'), { name: 'name', required: true }),
+      field(t('partners.category'), { name: 'category', options: CATEGORIES.map((c) => [c, word('PartnerCategory', c)]) }),
+      field(t('partners.firstStoreId'), { name: 'storeId', required: true }),
+      field(t('partners.firstStoreName'), { name: 'storeName', required: true }),
+      h('button', { type: 'submit' }, t('partners.addPartnerSubmit')),
     ),
     async (v) => {
       await gql(UPSERT_PARTNER, {
         input: { externalId: v.externalId, name: v.name, category: v.category, stores: [{ externalId: v.storeId, name: v.storeName }], offers: [] },
       });
-      say(`Partner ${v.name} added.`);
+      say(t('partners.partnerAdded', { name: v.name }));
       await reload();
     },
   );
   section(
     main,
-    'Partners',
-    'Partners, their stores and current offers. An offer left out of a partner is withdrawn.',
+    t('nav.partners'),
+    t('partners.intro'),
     data.partners.map((p) =>
       h(
         'section',
         { class: 'card partner', 'data-partner': p.externalId },
-        h('h2', {}, `${p.name} `, h('span', { class: 'badge' }, words(p.category))),
-        h('p', { class: 'meta' }, `${p.externalId} · stores: ${p.stores.map((s) => s.name).join(', ') || 'none'}`),
+        h('h2', {}, `${p.name} `, h('span', { class: 'badge' }, word('PartnerCategory', p.category))),
+        h('p', { class: 'meta' }, t('partners.stores', { id: p.externalId, stores: p.stores.map((s) => s.name).join(', ') || t('partners.noStores') })),
         h(
           'ul',
           { class: 'offers' },
@@ -249,24 +304,39 @@ export async function partners(main) {
 // ---- OTT catalog ----------------------------------------------------------------
 
 export async function ott(main) {
-  const data = await attempt(() => gql('{ ottServices { id externalId name } }'));
+  const data = await attempt(() => gql('{ ottServices { id externalId name minimumAge } }'));
   if (!data) return;
   const form = submitter(
     h(
       'form',
-      { class: 'card inline-form', 'aria-label': 'Add or rename an OTT service' },
-      h('h2', {}, 'Add or rename a service'),
-      field('Service id', { name: 'externalId', required: true }),
-      field('Name', { name: 'name', required: true }),
-      h('button', { type: 'submit' }, 'Save service'),
+      { class: 'card inline-form', 'aria-label': t('ott.formLabel') },
+      h('h2', {}, t('ott.formLabel')),
+      field(t('ott.serviceId'), { name: 'externalId', required: true }),
+      field(t('ott.name'), { name: 'name', required: true }),
+      field(t('ott.minimumAge'), { name: 'minimumAge', type: 'number', min: '0', max: '120' }),
+      h('button', { type: 'submit' }, t('ott.submit')),
     ),
     async (v) => {
-      await gql('mutation($id: String!, $name: String!) { upsertOttService(externalId: $id, name: $name) { id } }', { id: v.externalId, name: v.name });
-      say(`${v.name} saved.`);
+      await gql('mutation($id: String!, $name: String!, $age: Int) { upsertOttService(externalId: $id, name: $name, minimumAge: $age) { id } }', {
+        id: v.externalId,
+        name: v.name,
+        age: v.minimumAge === undefined ? null : Number(v.minimumAge),
+      });
+      say(t('ott.saved', { name: v.name }));
       await ott(main);
     },
   );
-  section(main, 'OTT catalog', 'Customers choose one of these services.', table('Services', ['Id', 'Name'], data.ottServices.map((s) => [s.externalId, s.name])), form);
+  section(
+    main,
+    t('nav.ott'),
+    t('ott.intro'),
+    table(
+      t('ott.services'),
+      [t('ott.serviceId'), t('ott.name'), t('ott.minimumAgeColumn')],
+      data.ottServices.map((s) => [s.externalId, s.name, s.minimumAge === null ? t('ott.anyAge') : t('ott.fromAge', { age: s.minimumAge })]),
+    ),
+    form,
+  );
 }
 
 // ---- Refunds and payout rounds ---------------------------------------------------
@@ -275,50 +345,52 @@ const STATUSES = ['SUBMITTED', 'SCHEDULED', 'PAID', 'FAILED'];
 
 function download(filename, text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
-  const link = h('a', { href: url, download: filename, class: 'download' }, `Download ${filename}`);
-  return link;
+  return h('a', { href: url, download: filename, class: 'download' }, t('refunds.download', { file: filename }));
 }
+
+const bankLabel = (bank) => (bank ? (language() === 'ko' ? bank.name : bank.englishName) : null);
 
 export async function refunds(main) {
   const results = h('div', { id: 'applications' });
   const files = h('div', { id: 'payout-files', 'aria-live': 'polite' });
   const data = await attempt(() =>
     gql(`{ campaign { payoutRounds { number payDate closed } }
-      refundOverview { applications { round status count amount } } }`),
+      refundOverview { applications { round status count amount } }
+      banks { code name englishName } }`),
   );
   if (!data) return;
+  const bankOf = (code) => bankLabel(data.banks.find((b) => b.code === code)) ?? code;
   const filter = h(
     'form',
-    { class: 'card row-form', role: 'search', 'aria-label': 'Filter applications' },
-    field('Round', { name: 'round', options: [['', 'Any'], ...data.campaign.payoutRounds.map((r) => [String(r.number), `Round ${r.number}`])] }),
-    field('Status', { name: 'status', options: [['', 'Any'], ...STATUSES.map((s) => [s, s])] }),
-    h('button', { type: 'submit' }, 'Show applications'),
+    { class: 'card row-form', role: 'search', 'aria-label': t('refunds.filter') },
+    field(t('refunds.round'), {
+      name: 'round',
+      options: [['', t('refunds.any')], ['none', t('refunds.waitingRound')], ...data.campaign.payoutRounds.map((r) => [String(r.number), t('dash.round', { number: r.number })])],
+    }),
+    field(t('refunds.status'), { name: 'status', options: [['', t('refunds.any')], ...STATUSES.map((s) => [s, word('RefundStatus', s)])] }),
+    h('button', { type: 'submit' }, t('refunds.show')),
   );
   const list = async (v) => {
     const found = await gql(
-      `query($round: Int, $status: RefundStatus) { refundApplications(round: $round, status: $status, first: 200) {
+      `query($round: Int, $status: RefundStatus, $waiting: Boolean!) {
+        refundApplications(round: $round, status: $status, withoutRound: $waiting, first: 200) {
         id status channel amount accountMasked bankCode appliedAt round { number payDate } } }`,
-      { round: v.round ? Number(v.round) : null, status: v.status ?? null },
+      { round: v.round && v.round !== 'none' ? Number(v.round) : null, status: v.status ?? null, waiting: v.round === 'none' },
     );
     fill(
       results,
       table(
-        'Applications',
-        ['Applied', 'Channel', 'Amount', 'Account', 'Round', 'Status', 'Payout'],
+        t('refunds.applications'),
+        [t('refunds.applied'), t('refunds.channel'), t('refunds.amount'), t('refunds.account'), t('refunds.round'), t('refunds.status'), t('refunds.payout')],
         found.refundApplications.map((a) => [
           dateTime(a.appliedAt),
-          words(a.channel),
-          krw(a.amount),
-          `${a.bankCode} ${a.accountMasked}`,
-          a.round ? `${a.round.number} (${a.round.payDate})` : '—',
-          a.status,
+          word('Channel', a.channel),
+          won(a.amount),
+          `${bankOf(a.bankCode)} ${a.accountMasked}`,
+          a.round ? t('refunds.roundPays', { number: a.round.number, date: day(a.round.payDate) }) : t('refunds.waiting'),
+          word('RefundStatus', a.status),
           a.status === 'SCHEDULED'
-            ? h(
-                'span',
-                { class: 'actions' },
-                button('Paid', () => record(a.id, true)),
-                button('Failed', () => record(a.id, false), { class: 'quiet' }),
-              )
+            ? h('span', { class: 'actions' }, button(t('refunds.paid'), () => record(a.id, true)), button(t('refunds.failed'), () => record(a.id, false), { class: 'quiet' }))
             : '',
         ]),
       ),
@@ -327,7 +399,7 @@ export async function refunds(main) {
   const record = (id, paid) =>
     attempt(async () => {
       await gql('mutation($id: ID!, $paid: Boolean!) { recordPayoutResult(applicationId: $id, paid: $paid) { id status } }', { id, paid });
-      say(paid ? 'Payout recorded as paid.' : 'Payout recorded as failed; the customer is asked to correct the account.');
+      say(paid ? t('refunds.recordedPaid') : t('refunds.recordedFailed'));
       await list(values(filter));
     });
   submitter(filter, list);
@@ -335,55 +407,56 @@ export async function refunds(main) {
     const item = h(
       'li',
       {},
-      `Round ${r.number}, paid on ${r.payDate}${r.closed ? ' (closed)' : ''} `,
-      button(r.closed ? `Payout file of round ${r.number}` : `Close round ${r.number}`, async () => {
+      t(r.closed ? 'refunds.roundClosed' : 'refunds.roundOpen', { number: r.number, date: day(r.payDate) }),
+      ' ',
+      button(r.closed ? t('refunds.fileOf', { number: r.number }) : t('refunds.close', { number: r.number }), async () => {
         if (await close(r.number)) item.replaceWith(roundItem({ ...r, closed: true }));
       }),
     );
     return item;
   };
-  const close = (number) =>
+  const close = (roundNumber) =>
     attempt(async () => {
       const { closePayoutRound: file } = await gql(
-        'mutation($n: Int!) { closePayoutRound(number: $n) { round { number payDate } count total csv } }',
-        { n: number },
+        'mutation($n: Int!) { closePayoutRound(number: $n) { round { number payDate } count total csv byBank { bankCode bankName englishName count total } } }',
+        { n: roundNumber },
       );
-      say(`Round ${number} closed: ${file.count} payouts, ${krw(file.total)}.`);
+      say(t('refunds.closed', { number: roundNumber, count: number(file.count), total: won(file.total) }));
       files.append(
         h(
-          'p',
+          'div',
           { class: 'card payout-file' },
-          `Round ${file.round.number} (paid on ${file.round.payDate}): ${file.count} payouts, ${krw(file.total)}. `,
-          download(`payout-round-${file.round.number}.csv`, file.csv),
+          h('p', {}, t('refunds.fileSummary', { number: file.round.number, date: day(file.round.payDate), count: number(file.count), total: won(file.total) }), ' ', download(`payout-round-${file.round.number}.csv`, file.csv)),
+          table(
+            t('refunds.byBank', { number: file.round.number }),
+            [t('refunds.bank'), t('refunds.payouts'), t('refunds.amount')],
+            file.byBank.map((b) => [`${bankLabel({ name: b.bankName, englishName: b.englishName }) ?? b.bankCode} (${b.bankCode})`, number(b.count), won(b.total)]),
+          ),
         ),
       );
       return true;
     });
   section(
     main,
-    'Refunds',
-    'Closing a round schedules its applications and issues the bank’s payout file (full account numbers: every download is audited). Closing again gives the same file.',
+    t('nav.refunds'),
+    t('refunds.intro'),
     table(
-      'Applications by round and status',
-      ['Round', 'Status', 'Count', 'Amount'],
-      data.refundOverview.applications.map((a) => [a.round ?? '—', a.status, String(a.count), krw(a.amount)]),
+      t('refunds.byRound'),
+      [t('refunds.round'), t('refunds.status'), t('refunds.count'), t('refunds.amount')],
+      data.refundOverview.applications.map((a) => [
+        a.round === null ? t('refunds.waiting') : t('dash.round', { number: a.round }),
+        word('RefundStatus', a.status),
+        number(a.count),
+        won(a.amount),
+      ]),
     ),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'rounds-title' },
-      h('h2', { id: 'rounds-title' }, 'Payout rounds'),
-      h(
-        'ul',
-        { class: 'rounds' },
-        data.campaign.payoutRounds.map(roundItem),
-      ),
-      files,
-    ),
+    h('section', { class: 'card', 'aria-labelledby': 'rounds-title' }, h('h2', { id: 'rounds-title' }, t('campaign.rounds')), h('ul', { class: 'rounds' }, data.campaign.payoutRounds.map(roundItem)), files),
     filter,
     results,
   );
   await attempt(() => list({}));
 }
+
 
 // ---- Notices and reminders -------------------------------------------------------
 
@@ -391,17 +464,17 @@ export async function notices(main) {
   const run = (mutation, what) =>
     attempt(async () => {
       const data = await gql(`mutation { ${mutation} { sent } }`);
-      say(`${what}: ${data[mutation].sent} sent.`);
+      say(t('notices.sent', { what, count: number(data[mutation].sent) }));
     });
   section(
     main,
-    'Notices',
-    'Each run sends once per eligible line without an application; reminders stop after three, and both only inside their windows.',
+    t('nav.notices'),
+    t('notices.intro'),
     h(
       'div',
       { class: 'card actions' },
-      button('Send eligibility notices', () => run('sendEligibilityNotices', 'Eligibility notices')),
-      button('Send refund reminders', () => run('sendRefundReminders', 'Refund reminders')),
+      button(t('notices.sendNotices'), () => run('sendEligibilityNotices', t('notices.notices'))),
+      button(t('notices.sendReminders'), () => run('sendRefundReminders', t('notices.reminders'))),
     ),
   );
 }
@@ -412,36 +485,45 @@ export async function grants(main) {
   const progress = h('div', { id: 'grant-progress', 'aria-live': 'polite' });
   const showProgress = async () => {
     const data = await attempt(() => gql('{ dataGrantsByMonth { month lines gigabytes } }'));
-    if (data)
-      fill(progress, table('Granted so far', ['Month', 'Lines', 'Data'], data.dataGrantsByMonth.map((g) => [g.month, String(g.lines), `${g.gigabytes.toLocaleString('en-US')} GB`])));
+    if (data) {
+      fill(
+        progress,
+        table(
+          t('grants.granted'),
+          [t('grants.month'), t('grants.lines'), t('grants.data')],
+          data.dataGrantsByMonth.map((g) => [h('span', { 'data-month': g.month }, month(g.month)), number(g.lines), t('grants.gigabytes', { gigabytes: number(g.gigabytes) })]),
+        ),
+      );
+    }
   };
   const form = submitter(
     h(
       'form',
-      { class: 'card row-form', 'aria-label': 'Run the monthly data grant' },
-      field('Month', { name: 'month', type: 'month', required: true }),
-      h('button', { type: 'submit' }, 'Run grant'),
-      h('progress', { id: 'grant-running', hidden: true, 'aria-label': 'Grant running' }),
+      { class: 'card row-form', 'aria-label': t('grants.formLabel') },
+      field(t('grants.month'), { name: 'month', type: 'month', required: true }),
+      h('button', { type: 'submit' }, t('grants.run')),
+      h('progress', { id: 'grant-running', hidden: true, 'aria-label': t('grants.running') }),
     ),
     async (v) => {
       const running = document.getElementById('grant-running');
       running.hidden = false;
       try {
         const data = await gql('mutation($m: String!) { runMonthlyDataGrant(month: $m) { granted skipped } }', { m: v.month });
-        say(`${v.month}: ${data.runMonthlyDataGrant.granted} lines granted, ${data.runMonthlyDataGrant.skipped} skipped.`);
+        say(t('grants.done', { month: month(v.month), granted: number(data.runMonthlyDataGrant.granted), skipped: number(data.runMonthlyDataGrant.skipped) }));
       } finally {
         running.hidden = true;
       }
       await showProgress();
     },
   );
-  section(main, 'Monthly data grant', 'Grants the month’s data to every program line; a rerun grants nothing twice. Large runs go through `benefits job monthly-data-grant`.', form, progress);
+  section(main, t('grants.title'), t('grants.intro'), form, progress);
   await showProgress();
 }
 
 // ---- Insurance claims ------------------------------------------------------------
 
 const NEXT = { RECEIVED: ['UNDER_REVIEW'], UNDER_REVIEW: ['APPROVED', 'REJECTED'], APPROVED: ['PAID'] };
+const CLAIM_STATUSES = ['RECEIVED', 'UNDER_REVIEW', 'APPROVED', 'REJECTED', 'PAID'];
 
 export async function claims(main) {
   const queue = h('div', { id: 'claims' });
@@ -450,22 +532,22 @@ export async function claims(main) {
     fill(
       queue,
       table(
-        `Claims ${words(status)}`,
-        ['Cover', 'Incident', 'Loss', 'Description', 'Approved', 'Move to'],
+        t('claims.queue', { status: word('ClaimStatus', status) }),
+        [t('claims.cover'), t('claims.incident'), t('claims.loss'), t('claims.description'), t('claims.approved'), t('claims.moveTo')],
         data.insuranceClaims.map((c) => [
-          words(c.coverageType),
-          c.incidentDate,
-          krw(c.lossAmount),
-          c.description,
-          krw(c.approvedAmount),
+          word('CoverageType', c.coverageType),
+          day(c.incidentDate),
+          won(c.lossAmount),
+          h('span', { class: 'raw' }, c.description),
+          won(c.approvedAmount),
           h(
             'span',
             { class: 'actions' },
             (NEXT[c.status] ?? []).map((next) =>
-              button(words(next), () =>
+              button(word('ClaimStatus', next), () =>
                 attempt(async () => {
                   await gql('mutation($id: ID!, $s: ClaimStatus!) { moveInsuranceClaim(id: $id, status: $s) { id status } }', { id: c.id, s: next });
-                  say(`Claim moved to ${words(next)}.`);
+                  say(t('claims.moved', { status: word('ClaimStatus', next) }));
                   await show(status);
                 }),
               ),
@@ -478,13 +560,13 @@ export async function claims(main) {
   const form = submitter(
     h(
       'form',
-      { class: 'card row-form', 'aria-label': 'Claims queue' },
-      field('Status', { name: 'status', options: ['RECEIVED', 'UNDER_REVIEW', 'APPROVED', 'REJECTED', 'PAID'].map((s) => [s, words(s)]) }),
-      h('button', { type: 'submit' }, 'Show queue'),
+      { class: 'card row-form', 'aria-label': t('claims.formLabel') },
+      field(t('claims.status'), { name: 'status', options: CLAIM_STATUSES.map((s) => [s, word('ClaimStatus', s)]) }),
+      h('button', { type: 'submit' }, t('claims.show')),
     ),
     (v) => show(v.status),
   );
-  section(main, 'Insurance claims', 'The insurer’s queue, newest first.', form, queue);
+  section(main, t('claims.title'), t('claims.intro'), form, queue);
   await attempt(() => show('RECEIVED'));
 }
 
@@ -501,29 +583,36 @@ export async function audit(main) {
       { filter, first: Number(v.first ?? 50) },
     );
     const c = data.auditChain;
-    fill(chain, c.valid ? `Hash chain intact over ${c.entries} entries.` : `Hash chain BROKEN at entry ${c.firstBroken}.`);
+    fill(chain, c.valid ? t('audit.intact', { count: number(c.entries) }) : t('audit.broken', { entry: c.firstBroken }));
     chain.className = c.valid ? 'good' : 'bad';
     fill(
       entries,
       table(
-        'Entries, newest first',
-        ['#', 'When', 'Who', 'Action', 'Customer', 'Detail'],
-        data.auditEntries.map((e) => [String(e.sequence), dateTime(e.at), `${e.actor} (${e.actorRole})`, e.action, e.customerId ?? '—', e.detail]),
+        t('audit.entries'),
+        ['#', t('audit.when'), t('audit.who'), t('audit.action'), t('audit.customer'), t('audit.detail')],
+        data.auditEntries.map((e) => [
+          String(e.sequence),
+          dateTime(e.at),
+          h('span', {}, h('code', {}, e.actor), ` (${word('Role', e.actorRole)})`),
+          h('code', {}, e.action),
+          e.customerId ?? '—',
+          h('span', { class: 'raw' }, e.detail),
+        ]),
       ),
     );
   };
   const form = submitter(
     h(
       'form',
-      { class: 'card row-form', role: 'search', 'aria-label': 'Filter the audit log' },
-      field('Actor', { name: 'actor' }),
-      field('Action', { name: 'action', placeholder: 'customer.find_by_phone' }),
-      field('Customer id', { name: 'customerId' }),
-      field('How many', { name: 'first', type: 'number', min: '1', max: '500', value: '50' }),
-      h('button', { type: 'submit' }, 'Search'),
+      { class: 'card row-form', role: 'search', 'aria-label': t('audit.filter') },
+      field(t('audit.actor'), { name: 'actor' }),
+      field(t('audit.action'), { name: 'action', placeholder: 'customer.find_by_phone' }),
+      field(t('audit.customerId'), { name: 'customerId' }),
+      field(t('audit.howMany'), { name: 'first', type: 'number', min: '1', max: '500', value: '50' }),
+      h('button', { type: 'submit' }, t('audit.search')),
     ),
     show,
   );
-  section(main, 'Audit log', 'Every staff action and every staff read of personal data.', form, chain, entries);
+  section(main, t('nav.audit'), t('audit.intro'), form, chain, entries);
   await attempt(() => show({}));
 }

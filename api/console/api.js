@@ -1,15 +1,16 @@
 // The console's only way to the service: POST /graphql with the session's bearer
-// token. The token lives in sessionStorage (gone when the tab closes); nothing else
-// is stored in the browser.
+// token. The token lives in sessionStorage (gone when the tab closes); the only other
+// thing the browser keeps is the language preference (i18n.js).
 
 const TOKEN_KEY = 'benefits.console.token';
 
 /** A refused operation, with the contract's `extensions.code` and `reason`. */
 export class ApiError extends Error {
-  constructor(message, code, reason) {
+  constructor(message, code, reason, correlationId) {
     super(message);
     this.code = code;
     this.reason = reason;
+    this.correlationId = correlationId;
   }
 }
 
@@ -59,7 +60,7 @@ export async function gql(query, variables = {}) {
   try {
     body = await response.json();
   } catch {
-    throw new ApiError(`The service answered ${response.status}.`, 'INTERNAL');
+    throw new ApiError(`HTTP ${response.status}`, 'INTERNAL');
   }
   if (body.errors?.length) {
     const first = body.errors[0];
@@ -68,7 +69,7 @@ export async function gql(query, variables = {}) {
       session.clear();
       window.dispatchEvent(new Event('session-ended'));
     }
-    throw new ApiError(first.message, code, first.extensions?.reason);
+    throw new ApiError(first.message, code, first.extensions?.reason, first.extensions?.correlationId);
   }
   return body.data;
 }

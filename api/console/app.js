@@ -1,27 +1,32 @@
-// The console's shell: who is signed in, the sections their role may use, and the
-// hash router (#/customers, #/dashboard, …) that renders one section into <main>.
+// The console's shell: who is signed in, the sections their role may use, the language
+// switch, and the hash router (#/customers, #/dashboard, …) that renders one section
+// into <main>.
 
 import { session } from './api.js';
 import { fill, h } from './dom.js';
+import { language, setLanguage, t, translatePage, word } from './i18n.js';
 import * as signin from './signin.js';
 import * as agent from './agent.js';
 import * as admin from './admin.js';
 import * as dashboard from './dashboard.js';
+import * as texts from './texts.js';
 
-/** Sections per role; the first is the landing page. */
+/** Sections per role: route, message key of the title, renderer. The first is the
+ * landing page. */
 const SECTIONS = {
-  AGENT: [['customers', 'Customers', agent.render]],
+  AGENT: [['customers', 'nav.customers', agent.render]],
   ADMIN: [
-    ['dashboard', 'Dashboard', dashboard.render],
-    ['customers', 'Customers', agent.render],
-    ['campaign', 'Campaign', admin.campaign],
-    ['partners', 'Partners', admin.partners],
-    ['ott', 'OTT catalog', admin.ott],
-    ['refunds', 'Refunds', admin.refunds],
-    ['notices', 'Notices', admin.notices],
-    ['grants', 'Data grant', admin.grants],
-    ['claims', 'Claims', admin.claims],
-    ['audit', 'Audit log', admin.audit],
+    ['dashboard', 'nav.dashboard', dashboard.render],
+    ['customers', 'nav.customers', agent.render],
+    ['campaign', 'nav.campaign', admin.campaign],
+    ['texts', 'nav.texts', texts.render],
+    ['partners', 'nav.partners', admin.partners],
+    ['ott', 'nav.ott', admin.ott],
+    ['refunds', 'nav.refunds', admin.refunds],
+    ['notices', 'nav.notices', admin.notices],
+    ['grants', 'nav.grants', admin.grants],
+    ['claims', 'nav.claims', admin.claims],
+    ['audit', 'nav.audit', admin.audit],
   ],
 };
 
@@ -29,6 +34,7 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
 const signOut = document.getElementById('sign-out');
+const switcher = document.getElementById('language');
 
 /** Counts navigations: a section that finishes loading after the user moved on is
  * dropped instead of replacing the newer one. */
@@ -48,36 +54,52 @@ function sections() {
   return SECTIONS[session.role()] ?? [];
 }
 
+/** The switch offers the other language, named in that language. */
+function labelSwitcher() {
+  const other = language() === 'ko' ? 'en' : 'ko';
+  switcher.textContent = t(`app.switchTo.${other}`);
+  switcher.lang = other;
+  switcher.setAttribute('aria-label', t('app.switchLabel'));
+}
+
 async function route() {
+  translatePage();
+  labelSwitcher();
+  nav.setAttribute('aria-label', t('app.sections'));
   const available = sections();
   if (!session.token() || available.length === 0) {
     if (session.token()) session.clear();
     fill(nav);
     who.textContent = '';
     signOut.hidden = true;
+    document.title = `${t('signin.title')} · ${t('app.title')}`;
     await show(signin.render);
     return;
   }
   const wanted = location.hash.replace(/^#\//, '');
   const current = available.find(([name]) => name === wanted) ?? available[0];
   const claims = session.claims();
-  who.textContent = `${claims.sub} · ${claims.role}`;
+  fill(who, h('code', { class: 'subject' }, claims.sub), ` · ${word('Role', claims.role)}`);
   signOut.hidden = false;
   fill(
     nav,
     h(
       'ul',
       {},
-      available.map(([name, title]) =>
-        h('li', {}, h('a', { href: `#/${name}`, 'aria-current': name === current[0] ? 'page' : null }, title)),
+      available.map(([name, key]) =>
+        h('li', {}, h('a', { href: `#/${name}`, 'aria-current': name === current[0] ? 'page' : null }, t(key))),
       ),
     ),
   );
-  document.title = `${current[1]} · Benefits console`;
-  fill(main, h('p', {}, 'Loading…'));
+  document.title = `${t(current[1])} · ${t('app.title')}`;
+  fill(main, h('p', {}, t('common.loading')));
   await show(current[2], session.role());
 }
 
+switcher.addEventListener('click', () => {
+  setLanguage(language() === 'ko' ? 'en' : 'ko');
+  route();
+});
 signOut.addEventListener('click', () => {
   session.clear();
   location.hash = '';

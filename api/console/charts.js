@@ -1,6 +1,7 @@
 // Bar charts drawn as SVG, with the same numbers in a table for screen readers.
 
 import { h } from './dom.js';
+import { number, t } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -21,15 +22,21 @@ function niceMax(value) {
   return 10 * power;
 }
 
-const short = (n) =>
-  n >= 1e9 ? `${+(n / 1e9).toFixed(1)}B` : n >= 1e6 ? `${+(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(1)}k` : String(n);
+/** An axis number, shortened in the console's language (`1.2만`, `1.2k`). */
+function short(n) {
+  const units = t('chart.units').split(' ').map((pair) => pair.split('='));
+  for (const [size, suffix] of units.map(([size, suffix]) => [Number(size), suffix]).sort((a, b) => b[0] - a[0])) {
+    if (n >= size) return `${+(n / size).toFixed(1)}${suffix}`;
+  }
+  return number(n);
+}
 
 /**
  * A bar chart, stacked when there is more than one series.
  * groups: [{ label, values: { series: number } }]; series: [name]; format(n) for the
  * table; labels(name) for the legend.
  */
-export function barChart({ id, title, groups, series = ['value'], format = String, label = (x) => x }) {
+export function barChart({ id, title, groups, series = ['value'], format = number, label = () => t('chart.value') }) {
   const width = 520;
   const height = 270;
   const left = 52;
@@ -100,11 +107,11 @@ export function barChart({ id, title, groups, series = ['value'], format = Strin
   const details = h(
     'details',
     {},
-    h('summary', {}, 'Numbers'),
+    h('summary', {}, t('chart.numbers')),
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), series.map((name) => h('th', { scope: 'col' }, label(name))))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('chart.group')), series.map((name) => h('th', { scope: 'col' }, label(name))))),
       h(
         'tbody',
         {},
@@ -118,7 +125,7 @@ export function barChart({ id, title, groups, series = ['value'], format = Strin
     'figure',
     { class: 'chart-card' },
     h('figcaption', {}, title),
-    groups.length ? svg : h('p', { class: 'empty' }, 'No data yet.'),
+    groups.length ? svg : h('p', { class: 'empty' }, t('chart.empty')),
     legend,
     details,
   );

@@ -3,26 +3,14 @@
 
 import { gql } from './api.js';
 import { barChart } from './charts.js';
-import { fill, h, krw, sayError, words } from './dom.js';
+import { fill, h, sayError } from './dom.js';
+import { day, month, number, t, won, word } from './i18n.js';
 
 const OVERVIEW = `{
   refundOverview { linesByReason { reason count } applications { round status count amount } }
   campaign { periods { kind first last } }
   dataGrantsByMonth { month lines gigabytes }
 }`;
-
-/** Short chart labels for the fee-waiver reasons (the numbers table says the same). */
-const SHORT = {
-  BUDGET_PHONE: 'Budget phone',
-  IOT_LINE: 'IoT line',
-  NOT_SUBSCRIBED_AT_BASELINE: 'Not at baseline',
-  CONTRACT_CHANGED_AFTER_CUTOFF: 'Contract changed',
-  NOT_CANCELLED: 'In service',
-  OPERATOR_TERMINATED: 'Operator ended',
-  CANCELLED_OUTSIDE_WINDOW: 'Outside window',
-  RESUBSCRIBED: 'Resubscribed',
-  NO_REFUNDABLE_FEE: 'No fee',
-};
 
 const STATUSES = ['SUBMITTED', 'SCHEDULED', 'PAID', 'FAILED'];
 const CATEGORIES = ['COFFEE', 'CINEMA', 'BAKERY', 'ICE_CREAM'];
@@ -40,7 +28,7 @@ function redemptionPeriod(periods) {
 function byRound(applications) {
   const groups = new Map();
   for (const a of applications) {
-    const label = a.round === null ? 'Awaiting account' : `Round ${a.round}`;
+    const label = a.round === null ? t('dash.noRound') : t('dash.round', { number: a.round });
     if (!groups.has(label)) groups.set(label, { label, values: {}, amount: 0 });
     const group = groups.get(label);
     group.values[a.status] = (group.values[a.status] ?? 0) + a.count;
@@ -60,7 +48,7 @@ export async function render(main) {
     ).redemptionsByDay;
   } catch (error) {
     sayError(error);
-    fill(main, h('h1', {}, 'Dashboard'), h('p', {}, 'The dashboard could not be loaded.'));
+    fill(main, h('h1', {}, t('nav.dashboard')), h('p', {}, t('dash.failed')));
     return;
   }
   const overview = data.refundOverview;
@@ -73,55 +61,58 @@ export async function render(main) {
   const paid = overview.applications.filter((a) => a.status === 'PAID').reduce((sum, a) => sum + a.amount, 0);
   const days = new Map();
   for (const r of redemptions) {
-    if (!days.has(r.day)) days.set(r.day, { label: r.day.slice(5), values: {} });
+    if (!days.has(r.day)) days.set(r.day, { label: day(r.day), values: {} });
     days.get(r.day).values[r.category] = r.count;
   }
   fill(
     main,
-    h('h1', {}, 'Dashboard'),
+    h('h1', {}, t('nav.dashboard')),
     h(
       'dl',
       { class: 'figures' },
-      h('div', {}, h('dt', {}, 'Lines eligible for the waiver'), h('dd', {}, `${eligible.toLocaleString('en-US')} of ${lines.toLocaleString('en-US')}`)),
-      h('div', {}, h('dt', {}, 'Refunds still to pay'), h('dd', {}, krw(toPay))),
-      h('div', {}, h('dt', {}, 'Refunds paid'), h('dd', {}, krw(paid))),
-      h('div', {}, h('dt', {}, 'Discounts redeemed'), h('dd', {}, redemptions.reduce((sum, r) => sum + r.count, 0).toLocaleString('en-US'))),
+      h('div', {}, h('dt', {}, t('dash.eligibleLines')), h('dd', {}, t('dash.ofLines', { eligible: number(eligible), lines: number(lines) }))),
+      h('div', {}, h('dt', {}, t('dash.toPay')), h('dd', {}, won(toPay))),
+      h('div', {}, h('dt', {}, t('dash.paid')), h('dd', {}, won(paid))),
+      h('div', {}, h('dt', {}, t('dash.redeemed')), h('dd', {}, number(redemptions.reduce((sum, r) => sum + r.count, 0)))),
     ),
     h(
       'div',
       { class: 'charts' },
       barChart({
         id: 'eligibility',
-        title: 'Fee-waiver eligibility by reason (lines)',
+        title: t('dash.eligibilityChart'),
         groups: overview.linesByReason.map((r) => ({
-          label: r.reason === null ? 'Eligible' : SHORT[r.reason] ?? words(r.reason),
+          label: r.reason === null ? t('dash.eligible') : t(`short.${r.reason}`),
           values: { value: r.count },
         })),
+        label: () => t('dash.lines'),
       }),
       barChart({
         id: 'applications',
-        title: 'Applications by payout round and status',
+        title: t('dash.applicationsChart'),
         groups: rounds,
         series: STATUSES,
-        label: (s) => s.toLowerCase(),
+        label: (s) => word('RefundStatus', s),
       }),
       barChart({
         id: 'amounts',
-        title: 'Refund amounts by payout round (KRW)',
+        title: t('dash.amountsChart'),
         groups: rounds.map((r) => ({ label: r.label, values: { value: r.amount } })),
-        format: krw,
+        format: won,
+        label: () => t('dash.amount'),
       }),
       barChart({
         id: 'redemptions',
-        title: 'Redemptions per day by partner category',
+        title: t('dash.redemptionsChart'),
         groups: [...days.values()],
         series: CATEGORIES,
-        label: words,
+        label: (c) => word('PartnerCategory', c),
       }),
       barChart({
         id: 'grants',
-        title: 'Monthly data granted (lines per month)',
-        groups: data.dataGrantsByMonth.map((g) => ({ label: g.month, values: { value: g.lines } })),
+        title: t('dash.grantsChart'),
+        groups: data.dataGrantsByMonth.map((g) => ({ label: month(g.month), values: { value: g.lines } })),
+        label: () => t('dash.lines'),
       }),
     ),
   );

@@ -1,4 +1,7 @@
-// Small DOM helpers and the words the console uses for the API's codes.
+// Small DOM helpers: elements, forms, tables, buttons and the status line. Every word
+// they show comes from the message catalogues (i18n.js).
+
+import { has, language, t } from './i18n.js';
 
 /** Creates an element: h('p', { class: 'x' }, 'text', child). */
 export function h(tag, attrs = {}, ...children) {
@@ -37,7 +40,9 @@ let fieldCounter = 0;
 export function field(label, attrs = {}) {
   const id = `f${++fieldCounter}`;
   const control =
-    attrs.options !== undefined
+    attrs.multiline
+      ? h('textarea', { id, name: attrs.name, required: attrs.required, rows: '3', lang: attrs.lang, autocomplete: 'off' }, attrs.value ?? '')
+      : attrs.options !== undefined
       ? h(
           'select',
           { id, name: attrs.name, required: attrs.required },
@@ -45,7 +50,7 @@ export function field(label, attrs = {}) {
             h('option', { value, selected: value === attrs.value }, text),
           ),
         )
-      : h('input', { id, type: 'text', ...attrs, options: null });
+      : h('input', { id, type: 'text', ...attrs, options: null, multiline: null });
   return h('div', { class: 'field' }, h('label', { for: id }, label), control);
 }
 
@@ -64,7 +69,7 @@ export function table(caption, headings, rows) {
         {},
         rows.length
           ? rows.map((cells) => h('tr', {}, cells.map((cell) => h('td', {}, cell))))
-          : h('tr', {}, h('td', { colspan: String(headings.length) }, 'Nothing yet.')),
+          : h('tr', {}, h('td', { colspan: String(headings.length) }, t('common.empty'))),
       ),
     ),
   );
@@ -92,47 +97,14 @@ export function say(message, kind = 'info') {
   toastTimer = setTimeout(() => (toast.className = 'toast'), 6000);
 }
 
-/** Reports an API refusal in words. */
+/** Reports an API refusal in the console's language: what the code means, and the
+ * reason's explanation when there is one (in English also the service's own words). */
 export function sayError(error) {
-  const reason = error.reason ? ` (${words(error.reason)})` : '';
-  say(`${error.message}${reason} [${error.code ?? 'ERROR'}]`, 'error');
-}
-
-export const krw = (amount) =>
-  amount === null || amount === undefined ? '—' : `₩${Number(amount).toLocaleString('en-US')}`;
-
-export const dateTime = (rfc3339) =>
-  rfc3339 ? new Date(rfc3339).toLocaleString('en-GB', { timeZone: 'Asia/Seoul' }) + ' KST' : '—';
-
-const WORDS = {
-  // Fee waiver reasons.
-  BUDGET_PHONE: 'a budget phone from a virtual operator',
-  IOT_LINE: 'an IoT line',
-  NOT_SUBSCRIBED_AT_BASELINE: 'not subscribed at the end of the baseline date',
-  CONTRACT_CHANGED_AFTER_CUTOFF: 'new subscription, device change or renewal after the cut-off',
-  NOT_CANCELLED: 'still in service (see the estimate)',
-  OPERATOR_TERMINATED: 'ended by the operator, not the customer',
-  CANCELLED_OUTSIDE_WINDOW: 'cancelled outside the waiver’s window',
-  RESUBSCRIBED: 'cancelled and subscribed again in the window',
-  NO_REFUNDABLE_FEE: 'no refundable fee was charged',
-  // Benefit reasons.
-  NOT_IN_SERVICE_ON_BASE_DATE: 'not in service at the end of the program’s base date',
-  LINE_TERMINATED: 'terminated since',
-  PREPAID_LINE: 'a prepaid line',
-  SECOND_DEVICE: 'a second device (watch, tablet)',
-  SUSPENDED: 'suspended now',
-  CORPORATE_CUSTOMER: 'a corporate customer',
-  NOT_ENROLLED: 'eligible, not enrolled yet',
-  // Others.
-  CALL_CENTER: 'call centre',
-  STORE: 'shop',
-  WEB: 'app or website',
-};
-
-/** A code in plain words (the code itself when there is no wording). */
-export function words(code) {
-  if (code === null || code === undefined) return '—';
-  return WORDS[code] ?? code.toLowerCase().replace(/_/g, ' ');
+  const what = has(`error.${error.code}`) ? t(`error.${error.code}`) : t('error.INTERNAL');
+  const reason = error.reason && has(`reason.${error.reason}`) ? ` ${t(`reason.${error.reason}`)}` : '';
+  const detail = language() === 'en' && !reason && error.message ? ` (${error.message})` : '';
+  const reference = error.correlationId ? ` ${t('error.correlation', { id: error.correlationId })}` : '';
+  say(`${what}${reason}${detail}${reference}`, 'error');
 }
 
 /** A button that runs `action` and is disabled meanwhile. */

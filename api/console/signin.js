@@ -3,6 +3,7 @@
 
 import { session } from './api.js';
 import { button, h, field, fill, say, values } from './dom.js';
+import { t } from './i18n.js';
 
 async function devSignIn(role) {
   const response = await fetch('/admin/dev-sign-in', {
@@ -11,7 +12,7 @@ async function devSignIn(role) {
     body: JSON.stringify({ role }),
   });
   if (!response.ok) {
-    say(`Development sign-in refused (${response.status}).`, 'error');
+    say(t('signin.devRefused', { status: response.status }), 'error');
     return;
   }
   const { token } = await response.json();
@@ -30,16 +31,16 @@ export async function render(main) {
   const paste = h(
     'form',
     { class: 'card', 'aria-labelledby': 'token-title' },
-    h('h2', { id: 'token-title' }, 'Sign in with a token'),
-    h('p', {}, 'Paste an access token from the operator’s identity provider. It is kept for this tab only.'),
-    field('Access token', { name: 'token', required: true, autocomplete: 'off', spellcheck: 'false' }),
-    h('button', { type: 'submit' }, 'Sign in'),
+    h('h2', { id: 'token-title' }, t('signin.tokenTitle')),
+    h('p', {}, t('signin.tokenIntro')),
+    field(t('signin.token'), { name: 'token', required: true, autocomplete: 'off', spellcheck: 'false' }),
+    h('button', { type: 'submit' }, t('signin.submit')),
   );
   paste.addEventListener('submit', (event) => {
     event.preventDefault();
     const { token } = values(paste);
     if (!token || token.split('.').length !== 3) {
-      say('That does not look like a token.', 'error');
+      say(t('signin.notAToken'), 'error');
       return;
     }
     session.save(token);
@@ -47,18 +48,18 @@ export async function render(main) {
   });
   fill(
     main,
-    h('h1', {}, 'Sign in'),
+    h('h1', {}, t('signin.title')),
     development
       ? h(
           'section',
           { class: 'card', 'aria-labelledby': 'dev-title' },
-          h('h2', { id: 'dev-title' }, 'Development sign-in'),
-          h('p', {}, 'This service runs on its embedded development keys. Sign in as:'),
+          h('h2', { id: 'dev-title' }, t('signin.devTitle')),
+          h('p', {}, t('signin.devIntro')),
           h(
             'div',
             { class: 'actions' },
-            button('Admin', () => devSignIn('ADMIN'), { id: 'dev-admin' }),
-            button('Agent', () => devSignIn('AGENT'), { id: 'dev-agent' }),
+            button(t('signin.asAdmin'), () => devSignIn('ADMIN'), { id: 'dev-admin' }),
+            button(t('signin.asAgent'), () => devSignIn('AGENT'), { id: 'dev-agent' }),
           ),
         )
       : null,

@@ -10,7 +10,7 @@ use benefits_domain::benefits::AppreciationService;
 use benefits_domain::campaign::{CampaignRepository, CampaignService};
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
-use benefits_domain::notification::Notifier;
+use benefits_domain::notification::{NotificationService, Notifier};
 use benefits_domain::partner::DiscountService;
 use benefits_domain::refund::RefundService;
 use benefits_domain::report::ReportRepository;
@@ -19,7 +19,7 @@ use benefits_infra::clock::{FixedClock, SystemClock};
 use benefits_infra::codes::RandomCodes;
 use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
 use benefits_infra::db::{
-    self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog,
+    self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog, SeaBankDirectory,
     SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
     SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
@@ -46,6 +46,7 @@ pub struct App {
     pub campaign: CampaignService,
     pub audit: Arc<dyn AuditLog>,
     pub notifier: Arc<dyn Notifier>,
+    pub notifications: NotificationService,
     pub customers: CustomerService,
     pub refunds: RefundService,
     pub discounts: DiscountService,
@@ -64,7 +65,7 @@ struct Keys {
 fn load_keys(source: &KeySource) -> anyhow::Result<Keys> {
     match source {
         KeySource::Configured(keys) => Ok(Keys {
-            cipher: FieldCipher::new(DataKeys::from_base64(
+            cipher: FieldCipher::new(&DataKeys::from_base64(
                 keys.data_keys
                     .iter()
                     .map(|(v, k)| (*v, k.expose().as_str())),
@@ -86,7 +87,7 @@ fn load_keys(source: &KeySource) -> anyhow::Result<Keys> {
                 );
             }
             Ok(Keys {
-                cipher: FieldCipher::new(DataKeys::from_base64(
+                cipher: FieldCipher::new(&DataKeys::from_base64(
                     [(keys.data_key_version, keys.data_key.expose().as_str())],
                     keys.data_key_version,
                 )?),
@@ -215,11 +216,20 @@ impl App {
             audit.clone(),
             clock.clone(),
         );
+        let notifications = NotificationService::new(
+            notifier.clone(),
+            customer_repository.clone(),
+            campaigns.clone(),
+            Arc::new(RandomCodes),
+            audit.clone(),
+            clock.clone(),
+        );
         let refunds = RefundService::new(
             customer_repository,
             refund_repository,
             campaigns.clone(),
-            notifier.clone(),
+            Arc::new(SeaBankDirectory::new(db.clone())),
+            notifications.clone(),
             audit.clone(),
             clock.clone(),
         )
@@ -237,6 +247,7 @@ impl App {
             campaign,
             audit,
             notifier,
+            notifications,
             customers,
             refunds,
             discounts,

@@ -13,6 +13,15 @@ const DISCOUNT_CODE_DIGITS: usize = 16;
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Characters in an OTT voucher code: 16 × 5 bits = 80 bits.
 const VOUCHER_CHARACTERS: usize = 16;
+/// Characters in an SMS reference: 8 × 5 bits = 40 bits.
+const SMS_REFERENCE_CHARACTERS: usize = 8;
+
+fn crockford(characters: usize) -> String {
+    let mut rng = rand::thread_rng();
+    (0..characters)
+        .map(|_| char::from(CROCKFORD[rng.gen_range(0..CROCKFORD.len())]))
+        .collect()
+}
 
 /// The production code generator.
 #[derive(Debug, Default, Clone, Copy)]
@@ -27,10 +36,11 @@ impl CodeGenerator for RandomCodes {
     }
 
     fn voucher_code(&self) -> String {
-        let mut rng = rand::thread_rng();
-        (0..VOUCHER_CHARACTERS)
-            .map(|_| char::from(CROCKFORD[rng.gen_range(0..CROCKFORD.len())]))
-            .collect()
+        crockford(VOUCHER_CHARACTERS)
+    }
+
+    fn sms_reference(&self) -> String {
+        crockford(SMS_REFERENCE_CHARACTERS)
     }
 }
 
@@ -44,6 +54,14 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert!(a.chars().all(|c| c.is_ascii_digit()));
         assert_ne!(a, RandomCodes.discount_code());
+    }
+
+    #[test]
+    fn sms_references_are_eight_crockford_characters() {
+        let reference = RandomCodes.sms_reference();
+        assert_eq!(reference.len(), 8);
+        assert!(reference.bytes().all(|c| CROCKFORD.contains(&c)));
+        assert_ne!(reference, RandomCodes.sms_reference());
     }
 
     #[test]

@@ -22,6 +22,12 @@ mod m20261128_000010_appreciation;
 mod m20261128_000011_insurance_claims;
 mod m20261128_000012_roaming_extensions;
 mod m20261129_000013_job_runs;
+mod m20261203_000300_payout_rounds_as_paid;
+mod m20261203_000301_late_applications;
+mod m20261203_000302_ott_minimum_ages;
+mod m20261203_000303_sms_references;
+mod m20261203_000304_languages_and_texts;
+mod m20261203_000305_banks;
 mod m20261203_000500_redeem_function;
 
 /// Every migration, in order.
@@ -43,6 +49,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_insurance_claims::Migration),
             Box::new(m20261128_000012_roaming_extensions::Migration),
             Box::new(m20261129_000013_job_runs::Migration),
+            Box::new(m20261203_000300_payout_rounds_as_paid::Migration),
+            Box::new(m20261203_000301_late_applications::Migration),
+            Box::new(m20261203_000302_ott_minimum_ages::Migration),
+            Box::new(m20261203_000303_sms_references::Migration),
+            Box::new(m20261203_000304_languages_and_texts::Migration),
+            Box::new(m20261203_000305_banks::Migration),
             Box::new(m20261203_000500_redeem_function::Migration),
         ]
     }

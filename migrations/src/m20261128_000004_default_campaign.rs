@@ -78,7 +78,7 @@ impl MigrationTrait for Migration {
 
         let rounds = [
             (1, "2026-01-22", Some("2025-12-31"), "2026-01-18"),
-            (2, "2026-02-05", Some("2026-01-13"), "2026-01-25"),
+            (2, "2026-02-05", Some("2025-12-31"), "2026-01-31"),
             (3, "2026-02-19", None, "2026-01-31"),
         ];
         let mut insert_rounds = Query::insert()

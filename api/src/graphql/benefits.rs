@@ -1,9 +1,10 @@
 //! The appreciation program: `Line.benefits`, `Customer.insurance`, the OTT catalog and
 //! choice, the monthly data grant and roaming bonuses.
 
-use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, SimpleObject};
 
 use benefits_domain::auth::Role;
+use benefits_domain::benefits::ports::MinimumAge;
 use benefits_domain::benefits::service::{BenefitError, GrantRun as DomainGrantRun};
 use benefits_domain::benefits::{self as domain, InsuranceStatus, ports};
 use benefits_domain::customer::LineId;
@@ -40,6 +41,7 @@ mirror!(
         PrepaidLine,
         SecondDevice,
         Suspended,
+        BelowMinimumAge,
         CorporateCustomer,
         NotEnrolled,
     }
@@ -94,6 +96,9 @@ pub struct OttService {
     pub id: ID,
     pub external_id: String,
     pub name: String,
+    /// Customers younger than this on the day they choose cannot choose it; null: no
+    /// minimum.
+    pub minimum_age: Option<i32>,
 }
 
 impl From<ports::OttService> for OttService {
@@ -102,6 +107,29 @@ impl From<ports::OttService> for OttService {
             id: ID(service.id),
             external_id: service.external_id,
             name: service.name,
+            minimum_age: service
+                .minimum_age
+                .map(|age| i32::try_from(age).unwrap_or(i32::MAX)),
+        }
+    }
+}
+
+/// One service of the catalog as a line's customer may choose it today.
+#[derive(SimpleObject)]
+pub struct OttChoice {
+    pub service: OttService,
+    /// The customer may choose it for this line (the selection period aside).
+    pub selectable: bool,
+    /// Why not: the line's OTT rule, or `BELOW_MINIMUM_AGE`. Null when selectable.
+    pub reason: Option<BenefitReason>,
+}
+
+impl OttChoice {
+    pub fn new(service: ports::OttService, outcome: Result<(), domain::BenefitReason>) -> Self {
+        Self {
+            service: service.into(),
+            selectable: outcome.is_ok(),
+            reason: outcome.err().map(BenefitReason::from),
         }
     }
 }
@@ -342,18 +370,28 @@ impl AppreciationMutation {
         ))
     }
 
-    /// Adds or renames an OTT service of the catalog.
+    /// Adds or renames an OTT service of the catalog. `minimumAge` sets its minimum age
+    /// (null: none); left out, an existing service keeps its own.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
     async fn upsert_ott_service(
         &self,
         ctx: &Context<'_>,
         external_id: String,
         name: String,
+        minimum_age: MaybeUndefined<i32>,
     ) -> async_graphql::Result<OttService> {
         let (app, caller) = parts(ctx)?;
+        let minimum_age = match minimum_age {
+            MaybeUndefined::Undefined => MinimumAge::Keep,
+            MaybeUndefined::Null => MinimumAge::Set(None),
+            MaybeUndefined::Value(age) => MinimumAge::Set(Some(
+                u32::try_from(age)
+                    .map_err(|_| ApiError::bad_input("minimumAge must be 0 to 120"))?,
+            )),
+        };
         let service = app
             .appreciation
-            .upsert_ott_service(caller, &external_id, &name)
+            .upsert_ott_service(caller, &external_id, &name, minimum_age)
             .await
             .map_err(benefit_error)?;
         Ok(service.into())

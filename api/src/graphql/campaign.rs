@@ -50,6 +50,30 @@ impl From<domain::CampaignPeriod> for CampaignPeriod {
     }
 }
 
+/// The campaign's editable single days.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignDay {
+    /// Lines must have been in service at the end of this day (fee waiver).
+    BaselineDate,
+    /// No new subscription, device change or renewal on or after this day.
+    ContractChangeCutoff,
+    /// Customers may check their eligibility from this day.
+    EligibilityCheckOpens,
+    /// Lines in service at the end of this day are in the appreciation program.
+    BaseDate,
+}
+
+impl From<CampaignDay> for domain::CampaignDay {
+    fn from(kind: CampaignDay) -> Self {
+        match kind {
+            CampaignDay::BaselineDate => Self::BaselineDate,
+            CampaignDay::ContractChangeCutoff => Self::ContractChangeCutoff,
+            CampaignDay::EligibilityCheckOpens => Self::EligibilityCheckOpens,
+            CampaignDay::BaseDate => Self::BaseDate,
+        }
+    }
+}
+
 /// One period of the campaign, both days included (`YYYY-MM-DD`).
 #[derive(SimpleObject)]
 pub struct CampaignPeriodDays {
@@ -77,6 +101,8 @@ pub struct CampaignSettings {
     pub name: String,
     /// Lines must have been in service at the end of this day (`YYYY-MM-DD`).
     pub baseline_date: String,
+    /// No contract change on or after this day (`YYYY-MM-DD`).
+    pub contract_change_cutoff: String,
     /// Customers may check their eligibility from this day.
     pub eligibility_check_opens: String,
     /// RFC 3339, UTC.
@@ -85,6 +111,10 @@ pub struct CampaignSettings {
     pub applications_close_at: String,
     /// Lines in service at the end of this day are in the appreciation program.
     pub base_date: String,
+    /// Percent of each roaming pass's data added as the bonus.
+    pub roaming_bonus_percent: i32,
+    /// A late application may be granted up to this many days after its reason ended.
+    pub late_application_days: i32,
     pub periods: Vec<CampaignPeriodDays>,
     pub payout_rounds: Vec<PayoutRoundSettings>,
 }
@@ -106,6 +136,9 @@ fn parse_day(name: &str, text: &str) -> Result<NaiveDate, ApiError> {
 
 fn edit_error(error: EditError) -> ApiError {
     match error {
+        EditError::Template(refusal) => {
+            ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+        }
         EditError::BadInput(message) => ApiError::bad_input(message),
         EditError::NotFound => ApiError::not_found("payout round"),
         EditError::RoundClosed => {
@@ -123,10 +156,13 @@ async fn settings(ctx: &Context<'_>) -> async_graphql::Result<CampaignSettings> 
         code: campaign.code.clone(),
         name: campaign.name.clone(),
         baseline_date: fee_waiver.baseline_date.to_string(),
+        contract_change_cutoff: fee_waiver.contract_change_cutoff.to_string(),
+        roaming_bonus_percent: campaign.appreciation.roaming_bonus_percent,
         eligibility_check_opens: fee_waiver.eligibility_check_opens.to_string(),
         applications_open_at: fee_waiver.applications_open_at.to_rfc3339(),
         applications_close_at: fee_waiver.applications_close_at.to_rfc3339(),
         base_date: campaign.appreciation.base_date.to_string(),
+        late_application_days: i32::try_from(fee_waiver.late_application_days).unwrap_or(0),
         periods: domain::CampaignPeriod::ALL
             .iter()
             .map(|&kind| {
@@ -187,6 +223,64 @@ impl CampaignMutation {
         };
         app.campaign
             .set_period(caller, kind.into(), period)
+            .await
+            .map_err(edit_error)?;
+        settings(ctx).await
+    }
+
+    /// Sets one single day of the active campaign (`YYYY-MM-DD`), such as the
+    /// appreciation program's base date.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn update_campaign_day(
+        &self,
+        ctx: &Context<'_>,
+        kind: CampaignDay,
+        day: String,
+    ) -> async_graphql::Result<CampaignSettings> {
+        let (app, caller) = parts(ctx)?;
+        app.campaign
+            .set_day(caller, kind.into(), parse_day("day", &day)?)
+            .await
+            .map_err(edit_error)?;
+        settings(ctx).await
+    }
+
+    /// Sets the roaming bonus: percent of each pass's data (1 to 1,000).
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn update_roaming_bonus_percent(
+        &self,
+        ctx: &Context<'_>,
+        percent: i32,
+    ) -> async_graphql::Result<CampaignSettings> {
+        let (app, caller) = parts(ctx)?;
+        app.campaign
+            .set_roaming_bonus_percent(caller, percent)
+            .await
+            .map_err(edit_error)?;
+        settings(ctx).await
+    }
+
+    /// Adds a payout round after the others (numbered next); applications waiting
+    /// without a round (late ones) that meet its cut-offs join it at once.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn add_payout_round(
+        &self,
+        ctx: &Context<'_>,
+        pay_date: String,
+        cancelled_until: Option<String>,
+        applied_until: String,
+    ) -> async_graphql::Result<CampaignSettings> {
+        let (app, caller) = parts(ctx)?;
+        app.campaign
+            .add_round(
+                caller,
+                parse_day("payDate", &pay_date)?,
+                cancelled_until
+                    .as_deref()
+                    .map(|text| parse_day("cancelledUntil", text))
+                    .transpose()?,
+                parse_day("appliedUntil", &applied_until)?,
+            )
             .await
             .map_err(edit_error)?;
         settings(ctx).await

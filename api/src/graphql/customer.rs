@@ -7,19 +7,20 @@ use async_graphql::{Context, Enum, ID, Object};
 use benefits_domain::auth::Role;
 use benefits_domain::benefits::line_benefits;
 use benefits_domain::customer::{self as domain, service::FindByPhoneError, service::MeError};
+use benefits_domain::notification::service::CheckError;
 use benefits_domain::refund::service::assess_line;
 
 use super::ApiError;
 use super::benefits::{
-    Benefit, DataGrant, Insurance, OttSelection, RoamingBonus, RoamingExtension,
+    Benefit, DataGrant, Insurance, OttChoice, OttSelection, RoamingBonus, RoamingExtension,
 };
 use super::claims::InsuranceClaim;
 use super::context::parts;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
-use super::notification::Notification;
+use super::notification::{Language, Notification, SmsCheck};
 use super::rate_limit::RateLimit;
-use super::refund::RefundApplication;
+use super::refund::{LateApplication, RefundApplication};
 
 /// The most items one list field returns.
 pub(super) const MAX_LIST: i32 = 500;
@@ -114,6 +115,11 @@ impl Customer {
         self.0.facts.kind.into()
     }
 
+    /// The language of every text the service writes for the customer.
+    async fn language(&self) -> Language {
+        self.0.facts.language.into()
+    }
+
     /// The customer's lines (the first `first`, at most 500, by external id).
     async fn lines(
         &self,
@@ -174,11 +180,38 @@ impl Customer {
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
         let (app, _) = parts(ctx)?;
         let inbox = app
-            .notifier
-            .inbox(&self.0.id)
+            .notifications
+            .inbox(&self.0)
             .await
             .map_err(ApiError::internal)?;
         Ok(inbox.into_iter().map(Notification::from).collect())
+    }
+
+    /// "Is this text really from us?": whether this customer was sent an SMS with this
+    /// reference (any case, with or without the hyphen), its text, when and about which
+    /// line. A reference never sent to them answers `sent: false`. 30 checks a minute;
+    /// a staff member's check is audited.
+    #[graphql(guard = "RateLimit::per_minute(\"smsByReference\", 30)")]
+    async fn sms_by_reference(
+        &self,
+        ctx: &Context<'_>,
+        reference: String,
+    ) -> async_graphql::Result<SmsCheck> {
+        let (app, caller) = parts(ctx)?;
+        let check = app
+            .notifications
+            .check_reference(caller, &self.0, &reference)
+            .await
+            .map_err(|error| match error {
+                CheckError::BadInput => ApiError::bad_input(error.to_string()),
+                CheckError::Unexpected(cause) => ApiError::internal(cause),
+            })?;
+        let lines = app
+            .customers
+            .lines(&self.0)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(SmsCheck::new(check, &lines))
     }
 }
 
@@ -209,6 +242,21 @@ impl Line {
         Ok(line_benefits(&self.facts, &campaign.appreciation)
             .into_iter()
             .map(|(kind, outcome)| Benefit::new(kind, outcome))
+            .collect())
+    }
+
+    /// The OTT catalog as this line's customer may choose from it today: which services
+    /// they may choose, and why not the others (the minimum ages).
+    async fn ott_choices(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OttChoice>> {
+        let (app, _) = parts(ctx)?;
+        let choices = app
+            .appreciation
+            .ott_choices(self)
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(choices
+            .into_iter()
+            .map(|(service, outcome)| OttChoice::new(service, outcome))
             .collect())
     }
 
@@ -272,9 +320,16 @@ impl Line {
             .for_line(&self.id)
             .await
             .map_err(ApiError::internal)?;
+        let late = app
+            .refunds
+            .late_application(&self.id)
+            .await
+            .map_err(ApiError::internal)?
+            .map(|grant| LateApplication::new(&grant, &campaign.fee_waiver));
         Ok(FeeWaiver::new(
             &assessment,
             application.map(RefundApplication),
+            late,
         ))
     }
 

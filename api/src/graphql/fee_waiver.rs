@@ -5,7 +5,7 @@ use async_graphql::{Enum, SimpleObject};
 
 use benefits_domain::fee_waiver::{self as domain, FeeWaiverAssessment};
 
-use super::refund::RefundApplication;
+use super::refund::{LateApplication, RefundApplication};
 
 /// The first failing rule of the fee waiver, in the contract's order.
 #[derive(Enum, Clone, Copy, PartialEq, Eq)]
@@ -65,16 +65,23 @@ pub struct FeeWaiver {
     /// KRW: what cancelling today would cost; set for a line still in service.
     pub estimated_fee: Option<i64>,
     pub application: Option<RefundApplication>,
+    /// The line's late-application grant: it may still apply until its deadline.
+    pub late_application: Option<LateApplication>,
 }
 
 impl FeeWaiver {
-    pub fn new(assessment: &FeeWaiverAssessment, application: Option<RefundApplication>) -> Self {
+    pub fn new(
+        assessment: &FeeWaiverAssessment,
+        application: Option<RefundApplication>,
+        late_application: Option<LateApplication>,
+    ) -> Self {
         Self {
             eligible: assessment.reason.is_none(),
             reason: assessment.reason.map(FeeWaiverReason::from),
             refund_amount: assessment.refund_amount,
             estimated_fee: assessment.estimated_fee,
             application,
+            late_application,
         }
     }
 }

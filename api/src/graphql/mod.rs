@@ -16,6 +16,7 @@ mod notification;
 mod partner;
 mod rate_limit;
 mod refund;
+mod texts;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema, ValidationMode};
 
@@ -37,6 +38,7 @@ pub struct Query(
     audit::AuditQuery,
     campaign::CampaignQuery,
     dashboard::DashboardQuery,
+    texts::TextQuery,
 );
 
 /// The root mutation: every area's mutations.
@@ -47,6 +49,7 @@ pub struct Mutation(
     benefits::AppreciationMutation,
     claims::ClaimMutation,
     campaign::CampaignMutation,
+    texts::TextMutation,
 );
 
 /// The service's schema type.

@@ -7,9 +7,11 @@ use benefits_domain::auth::Role;
 use benefits_domain::customer::LineId;
 use benefits_domain::refund::ports::{ApplicationFilter, RecordError};
 use benefits_domain::refund::service::{
-    ApplyError, ApplyRequest, CloseError, CorrectError, RunError,
+    ApplyError, ApplyRequest, CloseError, CorrectError, LateError, RunError,
 };
 use benefits_domain::refund::{self as domain, ApplicationId};
+
+use benefits_domain::campaign::FeeWaiverRules;
 
 use super::context::parts;
 use super::fee_waiver::FeeWaiverReason;
@@ -76,6 +78,83 @@ impl From<RefundStatus> for domain::RefundStatus {
     }
 }
 
+/// Why a customer could not apply in time.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum LateReason {
+    MilitaryService,
+    OverseasStay,
+    Hospitalisation,
+    BusinessTrip,
+}
+
+impl From<LateReason> for domain::LateReason {
+    fn from(reason: LateReason) -> Self {
+        match reason {
+            LateReason::MilitaryService => Self::MilitaryService,
+            LateReason::OverseasStay => Self::OverseasStay,
+            LateReason::Hospitalisation => Self::Hospitalisation,
+            LateReason::BusinessTrip => Self::BusinessTrip,
+        }
+    }
+}
+
+impl From<domain::LateReason> for LateReason {
+    fn from(reason: domain::LateReason) -> Self {
+        match reason {
+            domain::LateReason::MilitaryService => Self::MilitaryService,
+            domain::LateReason::OverseasStay => Self::OverseasStay,
+            domain::LateReason::Hospitalisation => Self::Hospitalisation,
+            domain::LateReason::BusinessTrip => Self::BusinessTrip,
+        }
+    }
+}
+
+/// A line's late-application grant: it may apply until 22:00 KST on `applyUntil`.
+#[derive(SimpleObject)]
+pub struct LateApplication {
+    /// `YYYY-MM-DD`: `reasonEndedOn` plus the campaign's days (14).
+    pub apply_until: String,
+    /// RFC 3339: the instant applications stop being accepted (22:00 KST on `applyUntil`).
+    pub deadline: String,
+    pub reason: LateReason,
+    /// `YYYY-MM-DD`.
+    pub reason_ended_on: String,
+    /// RFC 3339, UTC.
+    pub granted_at: String,
+}
+
+impl LateApplication {
+    pub fn new(grant: &domain::LateApplication, rules: &FeeWaiverRules) -> Self {
+        Self {
+            apply_until: grant.apply_until.to_string(),
+            deadline: grant.deadline(rules).to_rfc3339(),
+            reason: grant.reason.into(),
+            reason_ended_on: grant.reason_ended_on.to_string(),
+            granted_at: grant.granted_at.to_rfc3339(),
+        }
+    }
+}
+
+fn late_error(error: LateError) -> ApiError {
+    match error {
+        LateError::BadInput(refusal) => {
+            ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+        }
+        LateError::BadDate => ApiError::bad_input(LateError::BadDate.to_string()),
+        LateError::NotFound => ApiError::not_found("line"),
+        LateError::NotEligible(reason) => ApiError::new(
+            ErrorCode::NotEligible,
+            "the line is not eligible for the waiver",
+        )
+        .with_reason(FeeWaiverReason::from(reason).name()),
+        LateError::AlreadyApplied => ApiError::new(
+            ErrorCode::AlreadyApplied,
+            "this line already has an application",
+        ),
+        LateError::Unexpected(cause) => ApiError::internal(cause),
+    }
+}
+
 /// The most applications one `refundApplications` page returns.
 const MAX_LISTED: i32 = 500;
 
@@ -127,7 +206,19 @@ impl RefundApplication {
         self.0.account.bank_code()
     }
 
-    /// The payout round; null only for a FAILED payout waiting for a corrected account.
+    /// The bank's Korean name (`KB국민은행`), from the bank list.
+    async fn bank_name(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<String>> {
+        let (app, _) = parts(ctx)?;
+        let banks = app.refunds.banks().await.map_err(ApiError::internal)?;
+        Ok(banks
+            .into_iter()
+            .find(|bank| bank.code == self.0.account.bank_code())
+            .map(|bank| bank.korean_name))
+    }
+
+    /// The payout round; null only for a FAILED payout waiting for a corrected account,
+    /// or a late application that meets no round yet (it joins the first round an
+    /// admin adds that it meets).
     async fn round(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<PayoutRound>> {
         let Some(number) = self.0.round else {
             return Ok(None);
@@ -147,6 +238,43 @@ impl RefundApplication {
     }
 }
 
+/// A financial institution refunds are paid to.
+#[derive(SimpleObject)]
+pub struct Bank {
+    /// The three-digit financial institution code (`004`).
+    pub code: String,
+    /// The Korean name (`KB국민은행`).
+    pub name: String,
+    pub english_name: String,
+    /// Digits of its account numbers, fewest and most.
+    pub min_digits: i32,
+    pub max_digits: i32,
+}
+
+impl From<domain::Bank> for Bank {
+    fn from(bank: domain::Bank) -> Self {
+        Self {
+            code: bank.code,
+            name: bank.korean_name,
+            english_name: bank.english_name,
+            min_digits: i32::try_from(bank.min_digits).unwrap_or(i32::MAX),
+            max_digits: i32::try_from(bank.max_digits).unwrap_or(i32::MAX),
+        }
+    }
+}
+
+/// The payouts of a round to one bank: the payout file's report.
+#[derive(SimpleObject)]
+pub struct PayoutBankTotal {
+    pub bank_code: String,
+    /// The bank's Korean name; null for a code no longer on the list.
+    pub bank_name: Option<String>,
+    pub english_name: Option<String>,
+    pub count: i32,
+    /// KRW.
+    pub total: i64,
+}
+
 /// The payout file of a closed round, for the bank transfer system.
 #[derive(SimpleObject)]
 pub struct PayoutFile {
@@ -154,9 +282,40 @@ pub struct PayoutFile {
     pub count: i32,
     /// KRW.
     pub total: i64,
+    /// Payouts and amounts per bank, by name, in the bank list's order.
+    pub by_bank: Vec<PayoutBankTotal>,
     /// `application_id,bank_code,account_number,account_holder,amount`: full account
     /// numbers, admins only, every read audited.
     pub csv: String,
+}
+
+/// The file's payouts totalled per bank, in the bank list's order (unknown codes last).
+fn by_bank(file: &domain::PayoutFile, banks: &[domain::Bank]) -> Vec<PayoutBankTotal> {
+    let mut totals: Vec<PayoutBankTotal> = Vec::new();
+    for item in &file.items {
+        let code = item.account.bank_code();
+        if let Some(total) = totals.iter_mut().find(|t| t.bank_code == code) {
+            total.count += 1;
+            total.total += item.amount;
+        } else {
+            let bank = banks.iter().find(|bank| bank.code == code);
+            totals.push(PayoutBankTotal {
+                bank_code: code.to_owned(),
+                bank_name: bank.map(|b| b.korean_name.clone()),
+                english_name: bank.map(|b| b.english_name.clone()),
+                count: 1,
+                total: item.amount,
+            });
+        }
+    }
+    let position = |code: &str| {
+        banks
+            .iter()
+            .position(|b| b.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    totals.sort_by_key(|t| position(&t.bank_code));
+    totals
 }
 
 /// What a reminder or notice run sent.
@@ -180,6 +339,9 @@ pub struct ApplyForRefundInput {
 fn apply_error(error: ApplyError) -> ApiError {
     match error {
         ApplyError::BadInput(message) => ApiError::bad_input(message),
+        ApplyError::BadAccount(refusal) => {
+            ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+        }
         ApplyError::NotFound => ApiError::not_found("line"),
         ApplyError::ChannelNotAllowed => ApiError::new(
             ErrorCode::ChannelNotAllowed,
@@ -187,7 +349,7 @@ fn apply_error(error: ApplyError) -> ApiError {
         ),
         ApplyError::WindowClosed => ApiError::new(
             ErrorCode::WindowClosed,
-            "applications are accepted from 2026-01-14 09:00 to 2026-01-31 22:00 KST",
+            "outside the campaign's application window and any late-application deadline of the line",
         ),
         ApplyError::NotEligible(reason) => ApiError::new(
             ErrorCode::NotEligible,
@@ -274,6 +436,9 @@ impl RefundMutation {
             .await
             .map_err(|error| match error {
                 CorrectError::BadInput(message) => ApiError::bad_input(message),
+                CorrectError::BadAccount(refusal) => {
+                    ApiError::bad_input(refusal.message()).with_reason(refusal.code())
+                }
                 CorrectError::NotFound => ApiError::not_found("application"),
                 CorrectError::RoundClosed => ApiError::new(
                     ErrorCode::WindowClosed,
@@ -304,10 +469,12 @@ impl RefundMutation {
                 CloseError::NotFound => ApiError::not_found("payout round"),
                 CloseError::Unexpected(cause) => ApiError::internal(cause),
             })?;
+        let banks = app.refunds.banks().await.map_err(ApiError::internal)?;
         Ok(PayoutFile {
             round: PayoutRound::from(&file.round),
             count: i32::try_from(file.items.len()).unwrap_or(i32::MAX),
             total: file.total(),
+            by_bank: by_bank(&file, &banks),
             csv: file.csv(),
         })
     }
@@ -334,6 +501,34 @@ impl RefundMutation {
                 RecordError::Unexpected(cause) => ApiError::internal(cause),
             })?;
         Ok(RefundApplication(recorded))
+    }
+
+    /// Grants a line a late-application deadline, `reasonEndedOn` + 14 days, after the
+    /// evidence was reviewed: its `applyForRefund` is then accepted until 22:00 KST on
+    /// `applyUntil`. Agents and admins; audited.
+    #[graphql(guard = "RoleGuard::new(&[Role::Agent, Role::Admin])")]
+    async fn grant_late_application(
+        &self,
+        ctx: &Context<'_>,
+        line_id: ID,
+        reason: LateReason,
+        reason_ended_on: String,
+        evidence_note: String,
+    ) -> async_graphql::Result<LateApplication> {
+        let (app, caller) = parts(ctx)?;
+        let grant = app
+            .refunds
+            .grant_late(
+                caller,
+                &LineId(line_id.0),
+                reason.into(),
+                &reason_ended_on,
+                &evidence_note,
+            )
+            .await
+            .map_err(late_error)?;
+        let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
+        Ok(LateApplication::new(&grant, &campaign.fee_waiver))
     }
 
     /// Sends one reminder to every eligible line without an application that has had
@@ -402,6 +597,16 @@ pub struct RefundQuery;
 
 #[Object]
 impl RefundQuery {
+    /// The banks refunds can be paid to (financial institution codes), in list order.
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])"
+    )]
+    async fn banks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Bank>> {
+        let (app, _) = parts(ctx)?;
+        let banks = app.refunds.banks().await.map_err(ApiError::internal)?;
+        Ok(banks.into_iter().map(Bank::from).collect())
+    }
+
     /// Lines by eligibility reason, and applications and amounts by round and status.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
     async fn refund_overview(&self, ctx: &Context<'_>) -> async_graphql::Result<RefundOverview> {
@@ -430,13 +635,15 @@ impl RefundQuery {
     }
 
     /// Applications in a payout round and/or status, newest first (`first` at most
-    /// 500). Every read is audited.
+    /// 500); `withoutRound` lists only those waiting without a round. Every read is
+    /// audited.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
     async fn refund_applications(
         &self,
         ctx: &Context<'_>,
         round: Option<i32>,
         status: Option<RefundStatus>,
+        #[graphql(default = false)] without_round: bool,
         #[graphql(default = 100)] first: i32,
     ) -> async_graphql::Result<Vec<RefundApplication>> {
         let (app, caller) = parts(ctx)?;
@@ -446,6 +653,7 @@ impl RefundQuery {
         let filter = ApplicationFilter {
             round,
             status: status.map(Into::into),
+            without_round,
         };
         let found = app
             .refunds

@@ -57,6 +57,10 @@ const ASSETS: &[Asset] = &[
     asset!("agent.js", JS),
     asset!("admin.js", JS),
     asset!("dashboard.js", JS),
+    asset!("texts.js", JS),
+    asset!("i18n.js", JS),
+    asset!("messages-ko.js", JS),
+    asset!("messages-en.js", JS),
 ];
 
 fn serve_asset(name: &str) -> Response {

@@ -11,5 +11,5 @@ pub mod service;
 mod tests;
 
 pub use model::{BenefitKind, BenefitReason, InsuranceStatus};
-pub use rules::{in_program, insurance, line_benefit, line_benefits};
+pub use rules::{in_program, insurance, line_benefit, line_benefits, ott_choice};
 pub use service::AppreciationService;

@@ -19,8 +19,9 @@ named_enum!(
     /// rule, in the contract's order (declaration order). Not in service at the end of the
     /// base date; an MVNO line; an IOT line; in service on the base date but terminated
     /// since; then per benefit a prepaid line (MONTHLY_DATA), a second device
-    /// (OTT_SUBSCRIPTION), a line suspended now (MONTHLY_DATA); for the insurance a
-    /// corporate customer, or a customer who has not enrolled.
+    /// (OTT_SUBSCRIPTION), a line suspended now (MONTHLY_DATA); a customer younger than
+    /// an OTT service's minimum age (that service only); for the insurance a corporate
+    /// customer, or a customer who has not enrolled.
     BenefitReason {
         NotInServiceOnBaseDate => "NOT_IN_SERVICE_ON_BASE_DATE",
         BudgetPhone => "BUDGET_PHONE",
@@ -29,6 +30,7 @@ named_enum!(
         PrepaidLine => "PREPAID_LINE",
         SecondDevice => "SECOND_DEVICE",
         Suspended => "SUSPENDED",
+        BelowMinimumAge => "BELOW_MINIMUM_AGE",
         CorporateCustomer => "CORPORATE_CUSTOMER",
         NotEnrolled => "NOT_ENROLLED",
     }

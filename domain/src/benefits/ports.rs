@@ -13,6 +13,17 @@ pub struct OttService {
     pub id: String,
     pub external_id: String,
     pub name: String,
+    /// Customers younger than this on the day they choose cannot choose the service.
+    pub minimum_age: Option<u32>,
+}
+
+/// What an upsert of an OTT service does to its minimum age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MinimumAge {
+    /// Left as it is (none for a new service).
+    Keep,
+    /// Set, or cleared with `None`.
+    Set(Option<u32>),
 }
 
 /// A line's OTT choice and its voucher.
@@ -90,11 +101,12 @@ pub trait AppreciationRepository: Send + Sync {
     /// The OTT catalog.
     async fn ott_services(&self) -> Result<Vec<OttService>, Unexpected>;
 
-    /// Adds or renames a service by external id.
+    /// Adds or renames a service by external id, with its minimum age.
     async fn upsert_ott_service(
         &self,
         external_id: &str,
         name: &str,
+        minimum_age: MinimumAge,
     ) -> Result<OttService, Unexpected>;
 
     /// A line's OTT choice.

@@ -1,6 +1,9 @@
 //! The appreciation rules as pure functions: each benefit of a line with the first
 //! failing rule, program membership, and the per-customer insurance.
 
+use chrono::NaiveDate;
+
+use super::ports::OttService;
 use super::{BenefitKind, BenefitReason, InsuranceStatus};
 use crate::campaign::AppreciationRules;
 use crate::customer::{
@@ -41,6 +44,22 @@ pub fn line_benefit(
         BenefitKind::OttSubscription if line.device_class == DeviceClass::SecondDevice => {
             Err(BenefitReason::SecondDevice)
         }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the customer of `line` may choose `service` on `today`: the line's OTT
+/// benefit first, then the service's minimum age (full years, KST).
+pub fn ott_choice(
+    line: &LineFacts,
+    customer: &CustomerFacts,
+    service: &OttService,
+    rules: &AppreciationRules,
+    today: NaiveDate,
+) -> Result<(), BenefitReason> {
+    line_benefit(BenefitKind::OttSubscription, line, rules)?;
+    match service.minimum_age {
+        Some(minimum) if customer.age_on(today) < minimum => Err(BenefitReason::BelowMinimumAge),
         _ => Ok(()),
     }
 }

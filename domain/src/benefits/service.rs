@@ -8,10 +8,10 @@ use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 
 use super::claims::{Claim, ClaimStatus, CoverageType, NewClaim, approvable};
 use super::ports::{
-    AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
-    RoamingExtension, SelectError,
+    AppreciationRepository, DataGrant, MinimumAge, NewRoamingBonus, OttSelection, OttService,
+    RoamingBonus, RoamingExtension, SelectError,
 };
-use super::{BenefitKind, BenefitReason, InsuranceStatus, insurance, line_benefit};
+use super::{BenefitKind, BenefitReason, InsuranceStatus, insurance, line_benefit, ott_choice};
 use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
 use crate::campaign::CampaignRepository;
@@ -22,6 +22,8 @@ use crate::partner::ports::CodeGenerator;
 
 /// The insurer's terms the consent refers to.
 pub const INSURANCE_TERMS_VERSION: &str = "2026-02";
+/// The highest minimum age a service may have.
+const MAX_MINIMUM_AGE: u32 = 120;
 /// Customers read per batch by the monthly grant.
 const GRANT_BATCH: u64 = 1_000;
 
@@ -224,12 +226,13 @@ impl AppreciationService {
         self.records.ott_services().await
     }
 
-    /// Adds or renames an OTT service.
+    /// Adds or renames an OTT service, setting or keeping its minimum age.
     pub async fn upsert_ott_service(
         &self,
         caller: &Caller,
         external_id: &str,
         name: &str,
+        minimum_age: MinimumAge,
     ) -> Result<OttService, BenefitError> {
         for (field, value) in [("externalId", external_id), ("name", name)] {
             if value.trim().is_empty() || value.len() > 100 {
@@ -238,14 +241,55 @@ impl AppreciationService {
                 )));
             }
         }
+        if let MinimumAge::Set(Some(age)) = minimum_age
+            && age > MAX_MINIMUM_AGE
+        {
+            return Err(BenefitError::BadInput(format!(
+                "minimumAge must be 0 to {MAX_MINIMUM_AGE}"
+            )));
+        }
         let service = self
             .records
-            .upsert_ott_service(external_id.trim(), name.trim())
+            .upsert_ott_service(external_id.trim(), name.trim(), minimum_age)
             .await?;
+        let age = service
+            .minimum_age
+            .map_or_else(|| "none".to_owned(), |age| age.to_string());
         let entry = AuditEntry::by(caller, self.clock.now(), "ott.upsert_service")
-            .detail(format!("service {external_id}"));
+            .detail(format!("service {external_id}, minimum age {age}"));
         self.audit.append(entry).await?;
         Ok(service)
+    }
+
+    /// The catalog as the customer of `line` sees it today: each service and whether
+    /// they may choose it, or the first rule that stops them.
+    pub async fn ott_choices(
+        &self,
+        line: &Line,
+    ) -> Result<Vec<(OttService, Result<(), BenefitReason>)>, Unexpected> {
+        let campaign = self.campaigns.active().await?;
+        let customer = self
+            .customers
+            .by_id(&line.customer_id)
+            .await?
+            .ok_or_else(|| Unexpected::new("a line's customer is missing"))?;
+        let today = self.clock.today();
+        Ok(self
+            .records
+            .ott_services()
+            .await?
+            .into_iter()
+            .map(|service| {
+                let choice = ott_choice(
+                    &line.facts,
+                    &customer.facts,
+                    &service,
+                    &campaign.appreciation,
+                    today,
+                );
+                (service, choice)
+            })
+            .collect())
     }
 
     /// A line's OTT choice.
@@ -280,15 +324,19 @@ impl AppreciationService {
             &campaign.appreciation,
         )
         .map_err(BenefitError::NotEligible)?;
-        if !self
-            .records
-            .ott_services()
-            .await?
+        let services = self.records.ott_services().await?;
+        let service = services
             .iter()
-            .any(|service| service.id == service_id)
-        {
-            return Err(BenefitError::NotFound("OTT service"));
-        }
+            .find(|service| service.id == service_id)
+            .ok_or(BenefitError::NotFound("OTT service"))?;
+        ott_choice(
+            &line.facts,
+            &customer.facts,
+            service,
+            &campaign.appreciation,
+            self.clock.today(),
+        )
+        .map_err(BenefitError::NotEligible)?;
         let voucher = self.codes.voucher_code();
         match self
             .records

@@ -4,18 +4,20 @@
 use chrono::NaiveDate;
 
 use super::{
-    BenefitKind, BenefitReason, InsuranceStatus, in_program, insurance, line_benefit, line_benefits,
+    BenefitKind, BenefitReason, InsuranceStatus, in_program, insurance, line_benefit,
+    line_benefits, ott_choice,
 };
+use crate::benefits::ports::OttService;
 use crate::campaign::{AppreciationRules, PeriodOfDays};
 use crate::customer::{
-    Brand, CustomerFacts, CustomerType, DeviceClass, ExternalId, LineFacts, LineStatus, Payment,
-    PersonName, PhoneNumber, Suspension, SuspensionReason, TerminatedBy, Termination,
+    Brand, CustomerFacts, CustomerType, DeviceClass, ExternalId, Language, LineFacts, LineStatus,
+    Payment, PersonName, PhoneNumber, Suspension, SuspensionReason, TerminatedBy, Termination,
 };
 
 use BenefitKind::{MonthlyData, OttSubscription, PartnerDiscount, RoamingBonus};
 use BenefitReason::{
-    BudgetPhone, CorporateCustomer, IotLine, LineTerminated, NotEnrolled, NotInServiceOnBaseDate,
-    PrepaidLine, SecondDevice, Suspended,
+    BelowMinimumAge, BudgetPhone, CorporateCustomer, IotLine, LineTerminated, NotEnrolled,
+    NotInServiceOnBaseDate, PrepaidLine, SecondDevice, Suspended,
 };
 
 /// Whether a line gets a benefit, or the first rule it fails.
@@ -108,6 +110,7 @@ fn customer_born(birth_date: &str) -> CustomerFacts {
         birth_date: day(birth_date),
         phone: PhoneNumber::parse("010-2000-0001").expect("valid number"),
         kind: CustomerType::Individual,
+        language: Language::Korean,
     }
 }
 
@@ -145,6 +148,7 @@ fn benefit_kinds_and_reason_codes_are_the_contracts_names_in_its_order() {
             "PREPAID_LINE",
             "SECOND_DEVICE",
             "SUSPENDED",
+            "BELOW_MINIMUM_AGE",
             "CORPORATE_CUSTOMER",
             "NOT_ENROLLED",
         ]
@@ -504,4 +508,44 @@ fn the_automatic_age_is_campaign_data() {
         false,
     );
     assert!(status.automatic);
+}
+
+fn service(name: &str, minimum_age: Option<u32>) -> OttService {
+    OttService {
+        id: name.to_owned(),
+        external_id: name.to_owned(),
+        name: name.to_owned(),
+        minimum_age,
+    }
+}
+
+#[test]
+fn a_customer_chooses_only_services_whose_minimum_age_they_have_reached_that_day() {
+    let tving = service("TVING", Some(14));
+    let disney = service("Disney+", Some(19));
+    let line = program_line();
+    let rules = default_rules();
+    let today = day("2026-02-10");
+    let choose = |born: &str, service: &OttService| {
+        ott_choice(&line, &customer_born(born), service, &rules, today)
+    };
+    assert_eq!(choose("2007-02-10", &disney), Ok(()), "19 today");
+    assert_eq!(
+        choose("2007-02-11", &disney),
+        Err(BelowMinimumAge),
+        "19 tomorrow"
+    );
+    assert_eq!(choose("2007-02-11", &tving), Ok(()));
+    assert_eq!(
+        choose("2012-02-11", &tving),
+        Err(BelowMinimumAge),
+        "13: neither"
+    );
+    assert_eq!(choose("2012-02-11", &service("Kids", None)), Ok(()));
+    let watch = line_where(|line| line.device_class = DeviceClass::SecondDevice);
+    assert_eq!(
+        ott_choice(&watch, &customer_born("1990-01-01"), &tving, &rules, today),
+        Err(SecondDevice),
+        "the line's own rule comes first"
+    );
 }

@@ -7,8 +7,8 @@ pub mod rules;
 pub mod service;
 
 pub use model::{
-    AppreciationRules, Campaign, CampaignPeriod, DiscountReturnRate, FeeWaiverRules, PayoutRound,
-    PeriodOfDays,
+    AppreciationRules, Campaign, CampaignDay, CampaignPeriod, DiscountReturnRate, FeeWaiverRules,
+    PayoutRound, PeriodOfDays,
 };
 pub use ports::CampaignRepository;
 pub use service::{CampaignService, EditError};

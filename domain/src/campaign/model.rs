@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::named_enum::named_enum;
+use crate::notification::Texts;
 
 /// An inclusive range of KST calendar dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,9 @@ pub struct FeeWaiverRules {
     pub applications_close_at: DateTime<Utc>,
     /// At most this many individual reminders per eligible line.
     pub max_reminders: u32,
+    /// A customer who could not apply in time may apply up to this many days after the
+    /// reason ended, once staff grant it.
+    pub late_application_days: i64,
 }
 
 /// Section 2 of the program: the appreciation benefits.
@@ -99,6 +103,8 @@ pub struct Campaign {
     pub payout_rounds: Vec<PayoutRound>,
     /// Ordered by `from_month`.
     pub discount_return_rates: Vec<DiscountReturnRate>,
+    /// The sender name and every customer-facing text.
+    pub texts: Texts,
 }
 
 named_enum!(
@@ -113,7 +119,27 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// The campaign's editable single days.
+    CampaignDay {
+        BaselineDate => "BASELINE_DATE",
+        ContractChangeCutoff => "CONTRACT_CHANGE_CUTOFF",
+        EligibilityCheckOpens => "ELIGIBILITY_CHECK_OPENS",
+        BaseDate => "BASE_DATE",
+    }
+);
+
 impl Campaign {
+    /// The campaign's value of one editable day.
+    pub fn day(&self, kind: CampaignDay) -> NaiveDate {
+        match kind {
+            CampaignDay::BaselineDate => self.fee_waiver.baseline_date,
+            CampaignDay::ContractChangeCutoff => self.fee_waiver.contract_change_cutoff,
+            CampaignDay::EligibilityCheckOpens => self.fee_waiver.eligibility_check_opens,
+            CampaignDay::BaseDate => self.appreciation.base_date,
+        }
+    }
+
     /// The campaign's value of one editable period.
     pub fn period(&self, kind: CampaignPeriod) -> PeriodOfDays {
         let benefits = &self.appreciation;

@@ -9,8 +9,8 @@ pub mod values;
 
 pub use model::{
     Brand, ContractEvent, ContractEventKind, ContractTerms, Customer, CustomerFacts, CustomerId,
-    CustomerType, DeviceClass, EtfCharge, Line, LineFacts, LineId, LineStatus, Payment, Suspension,
-    SuspensionReason, TerminatedBy, Termination,
+    CustomerType, DeviceClass, EtfCharge, Language, Line, LineFacts, LineId, LineStatus, Payment,
+    Suspension, SuspensionReason, TerminatedBy, Termination,
 };
 pub use phone::PhoneNumber;
 pub use ports::{CustomerRepository, LinesPage, UpsertError};

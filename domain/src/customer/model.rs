@@ -10,6 +10,20 @@ named_enum!(
     CustomerType { Individual => "INDIVIDUAL", Corporate => "CORPORATE" }
 );
 named_enum!(
+    /// The language of every text the service writes for a customer: Korean unless they
+    /// chose English.
+    Language { Korean => "ko", English => "en" }
+);
+
+// `named_enum!` takes no variant attributes, so `#[default]` cannot be derived.
+#[allow(clippy::derivable_impls)]
+impl Default for Language {
+    fn default() -> Self {
+        Self::Korean
+    }
+}
+
+named_enum!(
     /// What the line is used in.
     DeviceClass { Phone => "PHONE", SecondDevice => "SECOND_DEVICE", Iot => "IOT" }
 );
@@ -63,6 +77,7 @@ pub struct CustomerFacts {
     pub birth_date: NaiveDate,
     pub phone: PhoneNumber,
     pub kind: CustomerType,
+    pub language: Language,
 }
 
 impl CustomerFacts {
@@ -182,6 +197,7 @@ mod tests {
             birth_date: day("1961-01-13"),
             phone: PhoneNumber::parse("010-1234-5678").unwrap(),
             kind: CustomerType::Individual,
+            language: Language::Korean,
         };
         assert_eq!(facts.age_on(day("2026-01-13")), 65);
         assert_eq!(facts.age_on(day("2026-01-12")), 64);

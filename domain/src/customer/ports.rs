@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{Customer, CustomerId, CustomerRecord, Line, LineId, PhoneNumber};
+use std::collections::HashMap;
+
+use super::{Customer, CustomerId, CustomerRecord, Language, Line, LineId, PhoneNumber};
 use crate::error::Unexpected;
 
 /// One page of a walk over every customer's lines.
@@ -63,6 +65,12 @@ pub trait CustomerRepository: Send + Sync {
 
     /// The customer with this mobile number, or owning a line with it.
     async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected>;
+
+    /// The language each of these customers reads (absent: unknown customer).
+    async fn languages(
+        &self,
+        customers: &[CustomerId],
+    ) -> Result<HashMap<CustomerId, Language>, Unexpected>;
 
     /// The lines of one customer, with their contract history, terms and fees.
     async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected>;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{NewNotification, Notification, NotificationKind};
+use super::{NewNotification, Notification, NotificationKind, SmsReference};
 use crate::customer::{CustomerId, LineId};
 use crate::error::Unexpected;
 
@@ -33,6 +33,13 @@ pub trait Notifier: Send + Sync {
 
     /// A customer's inbox, newest first.
     async fn inbox(&self, customer: &CustomerId) -> Result<Vec<Notification>, Unexpected>;
+
+    /// The notifications whose SMS to this customer carried `reference` (normally one).
+    async fn with_reference(
+        &self,
+        customer: &CustomerId,
+        reference: &SmsReference,
+    ) -> Result<Vec<Notification>, Unexpected>;
 
     /// How many notifications of `kind` each of these lines has had (absent: none).
     async fn counts_for_lines(

@@ -155,4 +155,7 @@ pub trait CodeGenerator: Send + Sync {
 
     /// An OTT voucher code: 16 characters of Crockford base32 (80 bits).
     fn voucher_code(&self) -> String;
+
+    /// An SMS reference: 8 characters of Crockford base32 (40 bits).
+    fn sms_reference(&self) -> String;
 }

@@ -1,11 +1,15 @@
 //! Refund applications for the fee waiver: applying, correcting the account, payout
 //! rounds, and recording payouts.
 
+pub mod banks;
+pub mod late;
 pub mod model;
 pub mod ports;
 pub mod rules;
 pub mod service;
 
+pub use banks::{Bank, BankDirectory, BankRefusal};
+pub use late::{LateApplication, LateReason};
 pub use model::{
     ApplicationId, BankAccount, Channel, NewApplication, PayoutFile, PayoutItem, RefundApplication,
     RefundStatus,

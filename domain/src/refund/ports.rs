@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use super::late::LateApplication;
 use super::{
     ApplicationId, BankAccount, NewApplication, PayoutFile, RefundApplication, RefundStatus,
 };
@@ -45,6 +46,9 @@ pub struct ApplicationTally {
 pub struct ApplicationFilter {
     pub round: Option<i32>,
     pub status: Option<RefundStatus>,
+    /// Only applications without a round (late ones waiting for a round, failed
+    /// payouts waiting for a corrected account).
+    pub without_round: bool,
 }
 
 /// Why a submission was not stored.
@@ -136,6 +140,19 @@ pub trait RefundRepository: Send + Sync {
         round: &PayoutRound,
         at: DateTime<Utc>,
     ) -> Result<PayoutFile, Unexpected>;
+
+    /// The line's late-application grant, if staff gave one.
+    async fn late_application(&self, line: &LineId) -> Result<Option<LateApplication>, Unexpected>;
+
+    /// Stores a line's late-application grant, replacing an earlier one.
+    async fn grant_late(&self, grant: &LateApplication) -> Result<(), Unexpected>;
+
+    /// SUBMITTED applications without a round: late applications that met no round.
+    async fn waiting_without_round(&self) -> Result<Vec<RefundApplication>, Unexpected>;
+
+    /// Puts a waiting application (SUBMITTED, no round) into `round`; `false` when it is
+    /// no longer waiting.
+    async fn join_round(&self, id: &ApplicationId, round: i32) -> Result<bool, Unexpected>;
 
     /// Records the bank's answer for a SCHEDULED application: PAID, or FAILED (its
     /// round cleared until the account is corrected). Recording the same answer again

@@ -102,7 +102,7 @@ mod tests {
         };
         vec![
             round(1, "2026-01-22", Some("2025-12-31"), "2026-01-18"),
-            round(2, "2026-02-05", Some("2026-01-13"), "2026-01-25"),
+            round(2, "2026-02-05", Some("2025-12-31"), "2026-01-31"),
             round(3, "2026-02-19", None, "2026-01-31"),
         ]
     }
@@ -112,26 +112,34 @@ mod tests {
     }
 
     #[test]
-    fn the_four_cases_of_the_round_table() {
+    fn the_rounds_as_the_operator_paid_them() {
         assert_eq!(number("2025-10-02", "2026-01-15"), Some(1));
         assert_eq!(number("2025-12-31", "2026-01-18"), Some(1));
         assert_eq!(
-            number("2026-01-05", "2026-01-15"),
-            Some(2),
-            "cancelled after round 1's cut-off"
-        );
-        assert_eq!(
             number("2025-10-02", "2026-01-19"),
             Some(2),
-            "applied after round 1's cut-off"
+            "a December cancellation applied after round 1's cut-off"
+        );
+        assert_eq!(
+            number("2025-12-31", "2026-01-31"),
+            Some(2),
+            "round 2 takes December cancellations until applications close"
+        );
+        assert_eq!(
+            number("2026-01-05", "2026-01-15"),
+            Some(3),
+            "January's cancellations are paid in round 3, however early they apply"
         );
         assert_eq!(
             number("2026-01-20", "2026-01-20"),
             Some(3),
             "cancelled late (suspension exception)"
         );
-        assert_eq!(number("2025-10-02", "2026-01-26"), Some(3));
-        assert_eq!(number("2025-10-02", "2026-02-01"), None);
+        assert_eq!(
+            number("2025-10-02", "2026-02-01"),
+            None,
+            "a late application meets no round"
+        );
     }
 
     #[test]
@@ -211,6 +219,7 @@ mod tests {
             applications_open_at: "2026-01-14T00:00:00Z".parse().unwrap(),
             applications_close_at: "2026-01-31T13:00:00Z".parse().unwrap(),
             max_reminders: 3,
+            late_application_days: 14,
         };
         let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         assert!(!window_open(&rules, at("2026-01-13T23:59:59Z")));

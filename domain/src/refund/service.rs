@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::banks::{self, Bank, BankDirectory, BankRefusal};
+use super::late::{self, GrantRefusal, LateApplication, LateReason};
 use super::ports::{ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay};
 use super::rules::{self, HolderMismatch};
 use super::{
@@ -18,7 +20,7 @@ use crate::customer::{CustomerId, CustomerRepository, CustomerType, Line, LineId
 use crate::error::Unexpected;
 use crate::fee_waiver::{self, FeeWaiverAssessment, FeeWaiverReason};
 use crate::kst;
-use crate::notification::{NewNotification, NotificationKind, Notifier};
+use crate::notification::{NotificationDraft, NotificationKind, NotificationService};
 
 /// What a caller asks for in `applyForRefund`.
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ pub struct ApplyRequest {
 pub enum ApplyError {
     #[error("{0}")]
     BadInput(String),
+    #[error("{}", .0.message())]
+    BadAccount(BankRefusal),
     #[error("no such line")]
     NotFound,
     #[error("this channel is not allowed for this caller or customer")]
@@ -60,12 +64,31 @@ pub enum ApplyError {
 pub enum CorrectError {
     #[error("{0}")]
     BadInput(String),
+    #[error("{}", .0.message())]
+    BadAccount(BankRefusal),
     #[error("no such application")]
     NotFound,
     #[error("the application's payout round is closed")]
     RoundClosed,
     #[error("the account holder must be {0}")]
     HolderMismatch(&'static str),
+    #[error(transparent)]
+    Unexpected(#[from] Unexpected),
+}
+
+/// `grantLateApplication` was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum LateError {
+    #[error("{}", .0.message())]
+    BadInput(GrantRefusal),
+    #[error("reasonEndedOn must be a date like 2026-02-01")]
+    BadDate,
+    #[error("no such line")]
+    NotFound,
+    #[error("the line is not eligible")]
+    NotEligible(FeeWaiverReason),
+    #[error("the line already has an application")]
+    AlreadyApplied,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
 }
@@ -108,7 +131,8 @@ pub struct RefundService {
     /// configured; jobs and everything that reads its own writes use the two above.
     reports: (Arc<dyn CustomerRepository>, Arc<dyn RefundRepository>),
     campaigns: Arc<dyn CampaignRepository>,
-    notifier: Arc<dyn Notifier>,
+    banks: Arc<dyn BankDirectory>,
+    notifications: NotificationService,
     audit: Arc<dyn AuditLog>,
     clock: Arc<dyn Clock>,
 }
@@ -146,7 +170,8 @@ impl RefundService {
         customers: Arc<dyn CustomerRepository>,
         refunds: Arc<dyn RefundRepository>,
         campaigns: Arc<dyn CampaignRepository>,
-        notifier: Arc<dyn Notifier>,
+        banks: Arc<dyn BankDirectory>,
+        notifications: NotificationService,
         audit: Arc<dyn AuditLog>,
         clock: Arc<dyn Clock>,
     ) -> Self {
@@ -155,7 +180,8 @@ impl RefundService {
             customers,
             refunds,
             campaigns,
-            notifier,
+            banks,
+            notifications,
             audit,
             clock,
         }
@@ -203,6 +229,14 @@ impl RefundService {
         self.audit.append(entry).await
     }
 
+    /// The banks refunds are paid to, in list order.
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    pub async fn banks(&self) -> Result<Vec<Bank>, Unexpected> {
+        self.banks.banks().await
+    }
+
     /// The application of a line, as its owner or staff may see it.
     pub async fn for_line(&self, line: &LineId) -> Result<Option<RefundApplication>, Unexpected> {
         self.refunds.for_line(line).await
@@ -220,6 +254,7 @@ impl RefundService {
             &request.account_holder,
         )
         .map_err(ApplyError::BadInput)?;
+        banks::bank_of(&self.banks.banks().await?, &account).map_err(ApplyError::BadAccount)?;
         let key = request.idempotency_key.trim();
         if key.is_empty() || key.len() > 128 {
             return Err(ApplyError::BadInput(
@@ -272,7 +307,10 @@ impl RefundService {
             return Err(ApplyError::ChannelNotAllowed);
         }
         if !rules::window_open(&campaign.fee_waiver, now) {
-            return Err(ApplyError::WindowClosed);
+            let grant = self.refunds.late_application(&line.id).await?;
+            if !late::accepts_application(&campaign.fee_waiver, grant.as_ref(), now) {
+                return Err(ApplyError::WindowClosed);
+            }
         }
         let lines = self.customers.lines_of(&customer.id).await?;
         let assessment = assess_line(&line, &lines, &campaign, today);
@@ -322,6 +360,66 @@ impl RefundService {
         Ok(stored)
     }
 
+    /// The late-application grant of a line, if staff gave one.
+    pub async fn late_application(
+        &self,
+        line: &LineId,
+    ) -> Result<Option<LateApplication>, Unexpected> {
+        self.refunds.late_application(line).await
+    }
+
+    /// Staff grant a line a late-application deadline after reviewing the evidence:
+    /// `reasonEndedOn` plus the campaign's days. The grant is audited (the note itself
+    /// is sealed with the grant, not copied into the audit log).
+    pub async fn grant_late(
+        &self,
+        caller: &Caller,
+        line_id: &LineId,
+        reason: LateReason,
+        reason_ended_on: &str,
+        evidence_note: &str,
+    ) -> Result<LateApplication, LateError> {
+        let ended_on = chrono::NaiveDate::parse_from_str(reason_ended_on, "%Y-%m-%d")
+            .map_err(|_| LateError::BadDate)?;
+        let campaign = self.campaigns.active().await?;
+        let now = self.clock.now();
+        let today = kst::date_of(now);
+        let apply_until = late::grant_until(&campaign.fee_waiver, today, ended_on, evidence_note)
+            .map_err(LateError::BadInput)?;
+        let line = self
+            .customers
+            .line(line_id, None)
+            .await?
+            .ok_or(LateError::NotFound)?;
+        let lines = self.customers.lines_of(&line.customer_id).await?;
+        if let Some(reason) = assess_line(&line, &lines, &campaign, today).reason {
+            return Err(LateError::NotEligible(reason));
+        }
+        if self.refunds.for_line(&line.id).await?.is_some() {
+            return Err(LateError::AlreadyApplied);
+        }
+        let grant = LateApplication {
+            line_id: line.id.clone(),
+            reason,
+            reason_ended_on: ended_on,
+            apply_until,
+            evidence_note: evidence_note.trim().to_owned(),
+            granted_by: caller.principal.subject.clone(),
+            granted_at: now,
+        };
+        self.refunds.grant_late(&grant).await?;
+        let entry = AuditEntry::by(caller, now, "refund.grant_late")
+            .about(&line.customer_id)
+            .detail(format!(
+                "line {}: {} ended {ended_on}, may apply until {apply_until}; evidence noted ({} characters, sealed)",
+                line.id.0,
+                reason.as_str(),
+                grant.evidence_note.chars().count()
+            ));
+        self.audit.append(entry).await?;
+        Ok(grant)
+    }
+
     /// The result of an earlier call with the same idempotency key, if there was one.
     async fn replayed(
         &self,
@@ -346,6 +444,7 @@ impl RefundService {
     ) -> Result<RefundApplication, CorrectError> {
         let account = BankAccount::parse(bank_code, account_number, account_holder)
             .map_err(CorrectError::BadInput)?;
+        banks::bank_of(&self.banks.banks().await?, &account).map_err(CorrectError::BadAccount)?;
         let owner = self.owner_filter(caller).await?;
         let application = self
             .refunds
@@ -498,13 +597,13 @@ impl RefundService {
         kind: NotificationKind,
         dedupe_key: String,
     ) -> Result<bool, Unexpected> {
-        let notification = NewNotification {
+        let draft = NotificationDraft {
             customer_id: customer.clone(),
             line_id: line.cloned(),
             kind,
             dedupe_key,
         };
-        self.notifier.send(notification, self.clock.now()).await
+        self.notifications.send(draft, self.clock.now()).await
     }
 
     /// Sends one reminder to every eligible line without an application that has had
@@ -632,15 +731,15 @@ impl RefundService {
             let ids: Vec<LineId> = eligible.iter().map(|line| line.id.clone()).collect();
             let applied = self.refunds.lines_with_applications(&ids).await?;
             let reminded = self
-                .notifier
+                .notifications
                 .counts_for_lines(&ids, NotificationKind::RefundReminder)
                 .await?;
-            let batch: Vec<NewNotification> = eligible
+            let batch: Vec<NotificationDraft> = eligible
                 .into_iter()
                 .filter(|line| !applied.contains(&line.id))
                 .filter_map(|line| {
                     let reminders = reminded.get(&line.id).copied().unwrap_or(0);
-                    message(&line.id, reminders).map(|(kind, dedupe_key)| NewNotification {
+                    message(&line.id, reminders).map(|(kind, dedupe_key)| NotificationDraft {
                         customer_id: line.customer_id.clone(),
                         line_id: Some(line.id.clone()),
                         kind,
@@ -648,7 +747,10 @@ impl RefundService {
                     })
                 })
                 .collect();
-            sent += self.notifier.send_many(batch, self.clock.now()).await?;
+            sent += self
+                .notifications
+                .send_many(batch, self.clock.now())
+                .await?;
         }
         Ok(sent)
     }

@@ -43,7 +43,7 @@ fn associated_data(table: &str, column: &str, row: &str) -> String {
 }
 
 impl FieldCipher {
-    pub fn new(keys: DataKeys) -> Self {
+    pub fn new(keys: &DataKeys) -> Self {
         let (active, _) = keys.active();
         let ciphers = keys
             .versions()
@@ -131,7 +131,7 @@ mod tests {
     const KEY_2: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
 
     fn cipher(active: u8) -> FieldCipher {
-        FieldCipher::new(DataKeys::from_base64([(1, KEY_1), (2, KEY_2)], active).unwrap())
+        FieldCipher::new(&DataKeys::from_base64([(1, KEY_1), (2, KEY_2)], active).unwrap())
     }
 
     #[test]

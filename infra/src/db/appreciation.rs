@@ -11,8 +11,8 @@ use sea_orm::{
 
 use benefits_domain::benefits::claims::{Claim, ClaimStatus, NewClaim};
 use benefits_domain::benefits::ports::{
-    AppreciationRepository, DataGrant, NewRoamingBonus, OttSelection, OttService, RoamingBonus,
-    RoamingExtension, SelectError,
+    AppreciationRepository, DataGrant, MinimumAge, NewRoamingBonus, OttSelection, OttService,
+    RoamingBonus, RoamingExtension, SelectError,
 };
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
@@ -68,6 +68,7 @@ fn to_service(row: ott_services::Model) -> OttService {
         id: row.id,
         external_id: row.external_id,
         name: row.name,
+        minimum_age: row.minimum_age.and_then(|age| u32::try_from(age).ok()),
     }
 }
 
@@ -159,15 +160,24 @@ impl AppreciationRepository for SeaAppreciationRepository {
         &self,
         external_id: &str,
         name: &str,
+        minimum_age: MinimumAge,
     ) -> Result<OttService, Unexpected> {
+        let (age, updated) = match minimum_age {
+            MinimumAge::Keep => (None, vec![ott_services::Column::Name]),
+            MinimumAge::Set(age) => (
+                age.map(|age| i32::try_from(age).unwrap_or(i32::MAX)),
+                vec![ott_services::Column::Name, ott_services::Column::MinimumAge],
+            ),
+        };
         ott_services::Entity::insert(ott_services::ActiveModel {
             id: Set(uuid::Uuid::new_v4().to_string()),
             external_id: Set(external_id.to_owned()),
             name: Set(name.to_owned()),
+            minimum_age: Set(age),
         })
         .on_conflict(
             OnConflict::column(ott_services::Column::ExternalId)
-                .update_column(ott_services::Column::Name)
+                .update_columns(updated)
                 .to_owned(),
         )
         .exec_without_returning(&self.db)

@@ -5,18 +5,20 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
+    ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _,
 };
 
 use benefits_domain::campaign::{
-    AppreciationRules, Campaign, CampaignPeriod, CampaignRepository, DiscountReturnRate,
-    FeeWaiverRules, PayoutRound, PeriodOfDays,
+    AppreciationRules, Campaign, CampaignDay, CampaignPeriod, CampaignRepository,
+    DiscountReturnRate, FeeWaiverRules, PayoutRound, PeriodOfDays,
 };
 use benefits_domain::error::Unexpected;
+use benefits_domain::notification::{Template, Texts};
 
-use super::entities::{campaigns, discount_return_rates, payout_rounds};
+use super::entities::{campaigns, discount_return_rates, notification_templates, payout_rounds};
 use super::unexpected;
 
 /// How long a replica may serve a campaign it read before an admin changed it.
@@ -58,7 +60,19 @@ impl SeaCampaignRepository {
             .all(&self.db)
             .await
             .map_err(unexpected)?;
-        Ok(to_campaign(campaign, rounds, rates))
+        let templates = notification_templates::Entity::find()
+            .filter(notification_templates::Column::CampaignId.eq(&campaign.id))
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?
+            .into_iter()
+            .map(to_template)
+            .collect::<Result<Vec<_>, _>>()?;
+        let texts = Texts {
+            sender_name: campaign.sender_name.clone(),
+            templates,
+        };
+        Ok(to_campaign(campaign, rounds, rates, texts))
     }
 }
 
@@ -124,12 +138,125 @@ impl CampaignRepository for SeaCampaignRepository {
         self.active.invalidate(&()).await;
         Ok(updated.rows_affected > 0)
     }
+
+    async fn update_day(
+        &self,
+        campaign_id: &str,
+        kind: CampaignDay,
+        day: chrono::NaiveDate,
+    ) -> Result<(), Unexpected> {
+        use campaigns::Column;
+        let column = match kind {
+            CampaignDay::BaselineDate => Column::BaselineDate,
+            CampaignDay::ContractChangeCutoff => Column::ContractChangeCutoff,
+            CampaignDay::EligibilityCheckOpens => Column::EligibilityCheckOpens,
+            CampaignDay::BaseDate => Column::BaseDate,
+        };
+        campaigns::Entity::update_many()
+            .col_expr(column, Expr::value(day))
+            .filter(Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn update_roaming_bonus_percent(
+        &self,
+        campaign_id: &str,
+        percent: i32,
+    ) -> Result<(), Unexpected> {
+        campaigns::Entity::update_many()
+            .col_expr(campaigns::Column::RoamingBonusPercent, Expr::value(percent))
+            .filter(campaigns::Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn update_template(
+        &self,
+        campaign_id: &str,
+        template: &Template,
+    ) -> Result<(), Unexpected> {
+        use notification_templates::Column;
+        notification_templates::Entity::insert(notification_templates::ActiveModel {
+            campaign_id: Set(campaign_id.to_owned()),
+            kind: Set(template.kind.as_str().to_owned()),
+            language: Set(template.language.as_str().to_owned()),
+            channel: Set(template.channel.as_str().to_owned()),
+            body: Set(template.body.clone()),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                Column::CampaignId,
+                Column::Kind,
+                Column::Language,
+                Column::Channel,
+            ])
+            .update_column(Column::Body)
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn update_sender_name(&self, campaign_id: &str, name: &str) -> Result<(), Unexpected> {
+        campaigns::Entity::update_many()
+            .col_expr(campaigns::Column::SenderName, Expr::value(name))
+            .filter(campaigns::Column::Id.eq(campaign_id))
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(())
+    }
+
+    async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected> {
+        let inserted = payout_rounds::Entity::insert(payout_rounds::ActiveModel {
+            campaign_id: Set(campaign_id.to_owned()),
+            number: Set(round.number),
+            pay_date: Set(round.pay_date),
+            cancelled_until: Set(round.cancelled_until),
+            applied_until: Set(round.applied_until),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                payout_rounds::Column::CampaignId,
+                payout_rounds::Column::Number,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(&self.db)
+        .await
+        .map_err(unexpected)?;
+        self.active.invalidate(&()).await;
+        Ok(inserted > 0)
+    }
+}
+
+fn to_template(row: notification_templates::Model) -> Result<Template, Unexpected> {
+    let corrupt = |error: String| Unexpected::new(format!("stored template: {error}"));
+    Ok(Template {
+        kind: row.kind.parse().map_err(corrupt)?,
+        language: row.language.parse().map_err(corrupt)?,
+        channel: row.channel.parse().map_err(corrupt)?,
+        body: row.body,
+    })
 }
 
 fn to_campaign(
     row: campaigns::Model,
     rounds: Vec<payout_rounds::Model>,
     rates: Vec<discount_return_rates::Model>,
+    texts: Texts,
 ) -> Campaign {
     let period = |first, last| PeriodOfDays { first, last };
     Campaign {
@@ -147,6 +274,7 @@ fn to_campaign(
             applications_open_at: row.applications_open_at,
             applications_close_at: row.applications_close_at,
             max_reminders: u32::try_from(row.max_reminders).unwrap_or(0),
+            late_application_days: i64::from(row.late_application_days),
         },
         appreciation: AppreciationRules {
             base_date: row.base_date,
@@ -179,5 +307,6 @@ fn to_campaign(
                 percent: rate.percent,
             })
             .collect(),
+        texts,
     }
 }

@@ -2,6 +2,7 @@
 
 mod appreciation;
 mod audit;
+mod bank;
 mod campaign;
 mod connection;
 mod customer;
@@ -14,6 +15,7 @@ mod report;
 
 pub use appreciation::SeaAppreciationRepository;
 pub use audit::SeaAuditLog;
+pub use bank::SeaBankDirectory;
 pub use campaign::SeaCampaignRepository;
 pub use connection::{Backend, connect, migrate, ping};
 pub use customer::SeaCustomerRepository;

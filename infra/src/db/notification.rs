@@ -13,7 +13,9 @@ use sea_orm::{
 
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
-use benefits_domain::notification::{NewNotification, Notification, NotificationKind, Notifier};
+use benefits_domain::notification::{
+    NewNotification, Notification, NotificationKind, Notifier, SmsReference,
+};
 
 use super::entities::{notifications, sms_outbox};
 use super::unexpected;
@@ -57,6 +59,10 @@ impl Notifier for SeaNotifier {
                 kind: Set(notification.kind.as_str().to_owned()),
                 dedupe_key: Set(notification.dedupe_key.clone()),
                 sent_at: Set(at),
+                sms_reference: Set(Some(notification.sms().reference.as_str().to_owned())),
+                sms_text: Set(Some(notification.sms().text.clone())),
+                language: Set(Some(notification.sms().language.as_str().to_owned())),
+                text: Set(Some(notification.text.clone())),
             })
             .collect();
         let by_id: HashMap<&String, &NewNotification> = ids.iter().zip(&notifications).collect();
@@ -86,7 +92,7 @@ impl Notifier for SeaNotifier {
                 id: Set(uuid::Uuid::new_v4().to_string()),
                 notification_id: Set(id.clone()),
                 customer_id: Set(notification.customer_id.0.clone()),
-                body: Set(notification.kind.sms_text().to_owned()),
+                body: Set(notification.sms().text.clone()),
                 created_at: Set(at),
                 delivered_at: Set(None),
             })
@@ -113,15 +119,22 @@ impl Notifier for SeaNotifier {
             .all(&self.db)
             .await
             .map_err(unexpected)?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(Notification {
-                    kind: row.kind.parse().map_err(Unexpected::new)?,
-                    line_id: row.line_id.map(LineId),
-                    sent_at: row.sent_at,
-                })
-            })
-            .collect()
+        rows.into_iter().map(to_notification).collect()
+    }
+
+    async fn with_reference(
+        &self,
+        customer: &CustomerId,
+        reference: &SmsReference,
+    ) -> Result<Vec<Notification>, Unexpected> {
+        let rows = notifications::Entity::find()
+            .filter(notifications::Column::CustomerId.eq(&customer.0))
+            .filter(notifications::Column::SmsReference.eq(reference.as_str()))
+            .order_by_desc(notifications::Column::SentAt)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        rows.into_iter().map(to_notification).collect()
     }
 
     async fn counts_for_lines(
@@ -155,4 +168,22 @@ impl Notifier for SeaNotifier {
         }
         Ok(counts)
     }
+}
+
+fn to_notification(row: notifications::Model) -> Result<Notification, Unexpected> {
+    Ok(Notification {
+        kind: row.kind.parse().map_err(Unexpected::new)?,
+        line_id: row.line_id.map(LineId),
+        sent_at: row.sent_at,
+        text: row.text.unwrap_or_default(),
+        language: row
+            .language
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(Unexpected::new)?
+            .unwrap_or_default(),
+        sms_reference: row.sms_reference.as_deref().and_then(SmsReference::parse),
+        sms_text: row.sms_text,
+    })
 }

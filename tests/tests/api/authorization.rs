@@ -120,6 +120,36 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         &[Role::Admin],
         r#"mutation { updatePayoutRound(input: { number: 3, payDate: "2026-02-19", appliedUntil: "2026-01-31" }) { code } }"#,
     ),
+    (
+        "grantLateApplication",
+        &[Role::Agent, Role::Admin],
+        r#"mutation { grantLateApplication(lineId: "x", reason: MILITARY_SERVICE, reasonEndedOn: "2026-01-10", evidenceNote: "n") { applyUntil } }"#,
+    ),
+    (
+        "addPayoutRound",
+        &[Role::Admin],
+        r#"mutation { addPayoutRound(payDate: "2026-03-05", appliedUntil: "2026-02-28") { code } }"#,
+    ),
+    (
+        "updateCampaignDay",
+        &[Role::Admin],
+        r#"mutation { updateCampaignDay(kind: BASE_DATE, day: "2026-01-13") { code } }"#,
+    ),
+    (
+        "updateRoamingBonusPercent",
+        &[Role::Admin],
+        "mutation { updateRoamingBonusPercent(percent: 50) { code } }",
+    ),
+    (
+        "updateNotificationTemplate",
+        &[Role::Admin],
+        r#"mutation { updateNotificationTemplate(kind: REFUND_PAID, language: KO, channel: INBOX, body: "지급했습니다.") { smsSenderName } }"#,
+    ),
+    (
+        "updateSmsSenderName",
+        &[Role::Admin],
+        r#"mutation { updateSmsSenderName(name: "KT") { smsSenderName } }"#,
+    ),
 ];
 
 /// The mutation names of the exported SDL.

@@ -325,7 +325,8 @@ async fn an_ott_choice_can_change_until_its_voucher_is_activated() {
         .await;
     assert_eq!(
         listed["data"]["ottServices"],
-        json!([{ "name": "StreamA" }, { "name": "StreamB" }])
+        json!([{ "name": "Disney+" }, { "name": "StreamA" }, { "name": "StreamB" }, { "name": "TVING" }]),
+        "the default campaign's catalog and the two added"
     );
     let line = app.line_id("C-1014", "L-1014-1").await;
     let first = app
@@ -740,7 +741,7 @@ async fn admins_export_the_covered_customers_for_the_insurer_and_the_read_is_aud
         ),
         (Some(false), true)
     );
-    assert_eq!(enrolled["name"], "Kang Stay");
+    assert_eq!(enrolled["name"], "강지훈");
 
     let agent = app.graphql(Role::Agent, "agent-1", list, json!({})).await;
     assert_eq!(error_code(&agent), Some("FORBIDDEN"));

@@ -54,7 +54,7 @@ async fn an_admin_moves_a_rounds_cut_off_and_new_applications_follow_it() {
             Role::Customer,
             "C-1001",
             "mutation($input: ApplyForRefundInput!) { applyForRefund(input: $input) { round { number payDate } } }",
-            json!({ "input": { "lineId": line, "channel": "WEB", "bankCode": "004", "accountNumber": "123-456-789012", "accountHolder": "Kim Minji", "idempotencyKey": "k" } }),
+            json!({ "input": { "lineId": line, "channel": "WEB", "bankCode": "004", "accountNumber": "123-456-789012", "accountHolder": "김민지", "idempotencyKey": "k" } }),
         )
         .await;
     assert_eq!(
@@ -186,4 +186,54 @@ async fn a_closed_round_keeps_its_dates() {
         )
         .await;
     assert_eq!(error_code(&refused), Some("WINDOW_CLOSED"), "{refused}");
+}
+
+#[tokio::test]
+async fn an_admin_moves_the_appreciation_base_date_and_the_roaming_bonus() {
+    let app = spawn_app().await;
+    let moved = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            r#"mutation { updateCampaignDay(kind: BASE_DATE, day: "2026-01-31") { baseDate } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        moved["data"]["updateCampaignDay"]["baseDate"], "2026-01-31",
+        "{moved}"
+    );
+    let roaming = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "mutation { updateRoamingBonusPercent(percent: 50) { roamingBonusPercent } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        roaming["data"]["updateRoamingBonusPercent"]["roamingBonusPercent"],
+        50
+    );
+    let refused = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "mutation { updateRoamingBonusPercent(percent: 0) { code } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&refused), Some("BAD_USER_INPUT"));
+    let audit = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            r#"{ auditEntries(filter: { action: "campaign.set_day" }) { detail } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        audit["data"]["auditEntries"][0]["detail"],
+        "BASE_DATE of BREACH-2026: 2026-01-31 (was 2026-01-13)"
+    );
 }

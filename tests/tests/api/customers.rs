@@ -201,3 +201,33 @@ async fn the_audit_log_is_a_hash_chain_that_shows_any_change() {
     assert_eq!(tampered["data"]["auditChain"]["valid"], false, "{tampered}");
     assert!(tampered["data"]["auditChain"]["firstBroken"].is_i64());
 }
+
+#[tokio::test]
+async fn staff_see_a_korean_name_masked_the_korean_way() {
+    let app = spawn_app().await;
+    for (n, name, masked) in [
+        (1, "홍길동", "홍*동"),
+        (2, "남궁민수", "남**수"),
+        (3, "이솔", "이*"),
+    ] {
+        let record = C_1001
+            .replace("C-1001", &format!("C-800{n}"))
+            .replace("L-1001-1", &format!("L-800{n}-1"))
+            .replace("010-1234-5678", &format!("010-8000-000{n}"))
+            .replace("Kim Minji", name);
+        app.import(&record).await;
+        let body = app
+            .graphql(
+                Role::Agent,
+                "agent-1",
+                "query($p: String!) { customerByPhone(phone: $p) { name phoneMasked } }",
+                json!({ "p": format!("01080000{n:03}") }),
+            )
+            .await;
+        assert_eq!(
+            body["data"]["customerByPhone"],
+            json!({ "name": masked, "phoneMasked": format!("010-****-000{n}") }),
+            "{name}: {body}"
+        );
+    }
+}

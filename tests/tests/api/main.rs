@@ -6,18 +6,23 @@
 #![allow(clippy::unwrap_used)]
 
 mod authorization;
+mod banks;
 mod benefits;
 mod campaign;
 mod console;
 mod customers;
+mod demo;
 mod fee_waiver;
 mod health;
 mod helpers;
 mod import;
+mod late_applications;
 mod logs;
 mod migrations;
+mod ott;
 mod outage;
 mod partners;
+mod payout_rounds;
 mod personal_data;
 mod postgres_outage;
 mod processes;
@@ -27,5 +32,7 @@ mod redis_server;
 mod refunds;
 mod replicas;
 mod schema;
+mod sms_references;
 mod surface;
+mod texts;
 mod tokens;

@@ -34,7 +34,7 @@ async fn apply_as_customer(
 #[tokio::test]
 async fn a_customer_applies_online_and_sees_the_round_and_a_masked_account() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let body = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k1").await;
+    let body = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k1").await;
     let application = &body["data"]["applyForRefund"];
     assert_eq!(application["status"], "SUBMITTED", "{body}");
     assert_eq!(application["channel"], "WEB");
@@ -63,14 +63,14 @@ async fn a_customer_applies_online_and_sees_the_round_and_a_masked_account() {
 async fn the_round_follows_the_cancellation_and_application_dates() {
     // Applied on 2026-01-19: after round 1's cut-off.
     let app = spawn_demo_at("2026-01-19T10:00:00+09:00").await;
-    let late = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let late = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     assert_eq!(
         late["data"]["applyForRefund"]["round"]["number"], 2,
         "{late}"
     );
     // Cancelled 2026-01-20 under the military-service exception: only round 3 takes it.
     let app = spawn_demo_at("2026-01-21T10:00:00+09:00").await;
-    let exception = apply_as_customer(&app, "C-1011", "L-1011-1", "Seo Soldier", "k").await;
+    let exception = apply_as_customer(&app, "C-1011", "L-1011-1", "서준호", "k").await;
     assert_eq!(
         exception["data"]["applyForRefund"]["round"],
         json!({ "number": 3, "payDate": "2026-02-19" })
@@ -86,7 +86,7 @@ async fn applications_open_at_nine_on_the_fourteenth_and_close_at_ten_pm_on_the_
         ("2026-01-31T22:00:01+09:00", false),
     ] {
         let app = spawn_demo_at(clock).await;
-        let body = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+        let body = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
         if open {
             assert_eq!(
                 body["data"]["applyForRefund"]["status"], "SUBMITTED",
@@ -101,7 +101,7 @@ async fn applications_open_at_nine_on_the_fourteenth_and_close_at_ten_pm_on_the_
 #[tokio::test]
 async fn an_ineligible_line_is_refused_with_its_reason() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let body = apply_as_customer(&app, "C-1007", "L-1007-1", "Yoon Unpaid", "k").await;
+    let body = apply_as_customer(&app, "C-1007", "L-1007-1", "윤미래", "k").await;
     assert_eq!(error_code(&body), Some("NOT_ELIGIBLE"));
     assert_eq!(
         body["errors"][0]["extensions"]["reason"],
@@ -119,7 +119,7 @@ async fn the_account_must_be_in_the_customers_name() {
 #[tokio::test]
 async fn a_minor_cannot_apply_online_but_an_agent_in_a_store_can_with_the_guardians_account() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let online = apply_as_customer(&app, "C-1012", "L-1012-1", "Shin Junior", "k").await;
+    let online = apply_as_customer(&app, "C-1012", "L-1012-1", "신유나", "k").await;
     assert_eq!(error_code(&online), Some("CHANNEL_NOT_ALLOWED"));
 
     let line = app.line_id("C-1012", "L-1012-1").await;
@@ -128,12 +128,12 @@ async fn a_minor_cannot_apply_online_but_an_agent_in_a_store_can_with_the_guardi
             Role::Agent,
             "agent-1",
             APPLY,
-            input(&line, "CALL_CENTER", "Shin Parent", "a"),
+            input(&line, "CALL_CENTER", "신정우", "a"),
         )
         .await;
     assert_eq!(error_code(&by_phone), Some("CHANNEL_NOT_ALLOWED"));
 
-    let mut without_guardian = input(&line, "STORE", "Shin Parent", "b");
+    let mut without_guardian = input(&line, "STORE", "신정우", "b");
     let in_store = app
         .graphql(Role::Agent, "agent-1", APPLY, without_guardian.clone())
         .await;
@@ -142,7 +142,7 @@ async fn a_minor_cannot_apply_online_but_an_agent_in_a_store_can_with_the_guardi
         Some("ACCOUNT_HOLDER_MISMATCH"),
         "the guardian must be named"
     );
-    without_guardian["input"]["guardianName"] = json!("Shin Parent");
+    without_guardian["input"]["guardianName"] = json!("신정우");
     let with_guardian = app
         .graphql(Role::Agent, "agent-1", APPLY, without_guardian)
         .await;
@@ -155,7 +155,7 @@ async fn a_minor_cannot_apply_online_but_an_agent_in_a_store_can_with_the_guardi
 #[tokio::test]
 async fn a_company_applies_in_a_store_only() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let online = apply_as_customer(&app, "C-1013", "L-1013-1", "Acme Logistics", "k").await;
+    let online = apply_as_customer(&app, "C-1013", "L-1013-1", "(주)아크미물류", "k").await;
     assert_eq!(error_code(&online), Some("CHANNEL_NOT_ALLOWED"));
 }
 
@@ -168,7 +168,7 @@ async fn agents_apply_by_phone_and_customers_never_over_an_agents_channel() {
             Role::Customer,
             "C-1001",
             APPLY,
-            input(&line, "STORE", "Kim Minji", "k"),
+            input(&line, "STORE", "김민지", "k"),
         )
         .await;
     assert_eq!(error_code(&customer_in_store), Some("CHANNEL_NOT_ALLOWED"));
@@ -177,7 +177,7 @@ async fn agents_apply_by_phone_and_customers_never_over_an_agents_channel() {
             Role::Agent,
             "agent-1",
             APPLY,
-            input(&line, "WEB", "Kim Minji", "k"),
+            input(&line, "WEB", "김민지", "k"),
         )
         .await;
     assert_eq!(error_code(&agent_online), Some("CHANNEL_NOT_ALLOWED"));
@@ -186,7 +186,7 @@ async fn agents_apply_by_phone_and_customers_never_over_an_agents_channel() {
             Role::Agent,
             "agent-1",
             APPLY,
-            input(&line, "CALL_CENTER", "Kim Minji", "k"),
+            input(&line, "CALL_CENTER", "김민지", "k"),
         )
         .await;
     assert_eq!(
@@ -204,7 +204,7 @@ async fn another_customers_line_is_not_found() {
             Role::Customer,
             "C-1011",
             APPLY,
-            input(&line, "WEB", "Seo Soldier", "k"),
+            input(&line, "WEB", "서준호", "k"),
         )
         .await;
     assert_eq!(error_code(&body), Some("NOT_FOUND"));
@@ -215,7 +215,7 @@ async fn twenty_concurrent_applications_for_one_line_create_exactly_one() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
     let line = app.line_id("C-1001", "L-1001-1").await;
     let inputs = (0..20)
-        .map(|i| input(&line, "WEB", "Kim Minji", &format!("key-{i}")))
+        .map(|i| input(&line, "WEB", "김민지", &format!("key-{i}")))
         .collect();
     let results = app
         .graphql_concurrently(Role::Customer, "C-1001", APPLY, inputs)
@@ -234,15 +234,15 @@ async fn twenty_concurrent_applications_for_one_line_create_exactly_one() {
 #[tokio::test]
 async fn a_repeated_idempotency_key_returns_the_first_result_and_a_changed_input_conflicts() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let first = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "same").await;
-    let again = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "same").await;
+    let first = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "same").await;
+    let again = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "same").await;
     assert_eq!(
         first["data"]["applyForRefund"]["id"], again["data"]["applyForRefund"]["id"],
         "{again}"
     );
 
     let line = app.line_id("C-1001", "L-1001-1").await;
-    let mut changed = input(&line, "WEB", "Kim Minji", "same");
+    let mut changed = input(&line, "WEB", "김민지", "same");
     changed["input"]["accountNumber"] = json!("999-999-999999");
     let conflict = app.graphql(Role::Customer, "C-1001", APPLY, changed).await;
     assert_eq!(
@@ -254,12 +254,12 @@ async fn a_repeated_idempotency_key_returns_the_first_result_and_a_changed_input
 
 const CLOSE: &str = "mutation($n: Int!) { closePayoutRound(number: $n) { round { number payDate } count total csv } }";
 const RECORD: &str = "mutation($id: ID!, $paid: Boolean!) { recordPayoutResult(applicationId: $id, paid: $paid) { status round { number } } }";
-const CORRECT: &str = "mutation($id: ID!, $acct: String!) { updateRefundAccount(applicationId: $id, bankCode: \"088\", accountNumber: $acct, accountHolder: \"Kim Minji\") { status accountMasked round { number } } }";
+const CORRECT: &str = "mutation($id: ID!, $acct: String!) { updateRefundAccount(applicationId: $id, bankCode: \"088\", accountNumber: $acct, accountHolder: \"김민지\") { status accountMasked round { number } } }";
 
 #[tokio::test]
 async fn closing_a_round_schedules_its_applications_and_closing_again_returns_the_same_file() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     let id = applied["data"]["applyForRefund"]["id"]
         .as_str()
         .unwrap()
@@ -278,7 +278,7 @@ async fn closing_a_round_schedules_its_applications_and_closing_again_returns_th
     assert_eq!(
         file["csv"],
         format!(
-            "application_id,bank_code,account_number,account_holder,amount\n{id},004,123456789012,Kim Minji,138000\n"
+            "application_id,bank_code,account_number,account_holder,amount\n{id},004,123456789012,김민지,138000\n"
         )
     );
     assert_eq!(
@@ -321,7 +321,7 @@ async fn closing_a_round_schedules_its_applications_and_closing_again_returns_th
 #[tokio::test]
 async fn a_payout_is_recorded_once_and_a_failed_one_moves_to_the_next_round_after_correction() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     let id = applied["data"]["applyForRefund"]["id"]
         .as_str()
         .unwrap()
@@ -378,7 +378,7 @@ async fn a_payout_is_recorded_once_and_a_failed_one_moves_to_the_next_round_afte
         .unwrap()
         .to_owned();
     assert!(
-        csv.contains(&format!("{id},088,11112222333,Kim Minji,138000")),
+        csv.contains(&format!("{id},088,11112222333,김민지,138000")),
         "{csv}"
     );
     let round_one_again = app
@@ -464,7 +464,7 @@ const REMIND: &str = "mutation { sendRefundReminders { sent } }";
 #[tokio::test]
 async fn reminders_go_at_most_three_times_and_never_after_an_application() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     // Eligible without an application: C-1011, the minor C-1012, the company C-1013 and
     // L-1017-1 (cancelled on the window's last day).
     let mut sent = Vec::new();
@@ -532,7 +532,7 @@ async fn eligibility_notices_go_once_per_eligible_line() {
 #[tokio::test]
 async fn admins_see_lines_by_reason_and_applications_by_round() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     let body = app
         .graphql(
             Role::Admin,
@@ -561,7 +561,7 @@ async fn admins_see_lines_by_reason_and_applications_by_round() {
 #[tokio::test]
 async fn a_restart_between_closing_a_round_and_recording_pays_nothing_twice() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     let id = applied["data"]["applyForRefund"]["id"]
         .as_str()
         .unwrap()
@@ -619,7 +619,7 @@ async fn a_restart_between_closing_a_round_and_recording_pays_nothing_twice() {
 #[tokio::test]
 async fn another_customers_application_is_not_found() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k").await;
     let id = applied["data"]["applyForRefund"]["id"].clone();
     let body = app
         .graphql(
@@ -649,7 +649,7 @@ async fn an_agents_application_is_audited_with_its_channel() {
         Role::Agent,
         "agent-3",
         APPLY,
-        input(&line, "CALL_CENTER", "Kim Minji", "k"),
+        input(&line, "CALL_CENTER", "김민지", "k"),
     )
     .await;
     let audit = app
@@ -671,7 +671,7 @@ const LIST: &str = "query($round: Int, $status: RefundStatus, $first: Int! = 100
 #[tokio::test]
 async fn admins_list_applications_by_round_and_status_and_each_read_is_audited() {
     let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
-    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "Kim Minji", "k1").await;
+    let applied = apply_as_customer(&app, "C-1001", "L-1001-1", "김민지", "k1").await;
     let id = applied["data"]["applyForRefund"]["id"].clone();
 
     let round_one = app

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use benefits_domain::customer::{
     ContractEvent, ContractTerms, CustomerFacts, CustomerRecord, EtfCharge, ExternalId,
-    InvalidRecord, LineFacts, PersonName, PhoneNumber, Suspension, Termination,
+    InvalidRecord, Language, LineFacts, PersonName, PhoneNumber, Suspension, Termination,
 };
 
 /// One customer as billing exports it.
@@ -22,6 +22,8 @@ pub struct CustomerEntry {
     phone: String,
     #[serde(rename = "type")]
     kind: String,
+    /// "ko" (the default) or "en": the language of every text for this customer.
+    language: Option<String>,
     #[serde(default)]
     lines: Vec<LineEntry>,
 }
@@ -101,6 +103,12 @@ impl CustomerEntry {
             birth_date: date("birthDate", &self.birth_date)?,
             phone: field("phone", PhoneNumber::parse(&self.phone))?,
             kind: named("type", &self.kind)?,
+            language: match self.language.as_deref() {
+                None => Language::default(),
+                Some(code) => code
+                    .parse()
+                    .map_err(|_| InvalidRecord::new("language", "must be \"ko\" or \"en\""))?,
+            },
         };
         let lines = self
             .lines
@@ -248,6 +256,21 @@ mod tests {
     fn a_termination_needs_both_its_date_and_who_ended_it() {
         let bad = EXAMPLE.replace(r#","terminatedBy":"CUSTOMER""#, "");
         assert_eq!(parse_line(&bad).unwrap_err().field, "lines[0].terminatedBy");
+    }
+
+    #[test]
+    fn a_customer_reads_korean_unless_english_is_chosen() {
+        assert_eq!(
+            parse_line(EXAMPLE).unwrap().facts().language,
+            Language::Korean
+        );
+        let english = EXAMPLE.replacen("\"type\"", "\"language\":\"en\",\"type\"", 1);
+        assert_eq!(
+            parse_line(&english).unwrap().facts().language,
+            Language::English
+        );
+        let other = EXAMPLE.replacen("\"type\"", "\"language\":\"ja\",\"type\"", 1);
+        assert_eq!(parse_line(&other).unwrap_err().field, "language");
     }
 
     #[test]

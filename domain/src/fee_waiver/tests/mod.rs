@@ -39,6 +39,7 @@ fn default_rules() -> FeeWaiverRules {
         applications_open_at: instant("2026-01-14T00:00:00Z"),
         applications_close_at: instant("2026-01-31T13:00:00Z"),
         max_reminders: 3,
+        late_application_days: 14,
     }
 }
 

@@ -19,13 +19,14 @@ const CUSTOMER_IDS: &str = "SELECT external_id, id FROM customers WHERE external
 const LINE_IDS: &str = "SELECT external_id, id FROM lines WHERE external_id = ANY($1)";
 
 const UPSERT_CUSTOMERS: &str = "\
-INSERT INTO customers (id, external_id, name_enc, birth_date_enc, phone_enc, phone_hash, kind, updated_at)
-SELECT c.*, $8 FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[],
-                          $6::bytea[], $7::text[]) AS c
+INSERT INTO customers (id, external_id, name_enc, birth_date_enc, phone_enc, phone_hash, kind,
+                       language, updated_at)
+SELECT c.*, $9 FROM unnest($1::text[], $2::text[], $3::bytea[], $4::bytea[], $5::bytea[],
+                          $6::bytea[], $7::text[], $8::text[]) AS c
 ON CONFLICT (external_id) DO UPDATE SET
     name_enc = EXCLUDED.name_enc, birth_date_enc = EXCLUDED.birth_date_enc,
     phone_enc = EXCLUDED.phone_enc, phone_hash = EXCLUDED.phone_hash,
-    kind = EXCLUDED.kind, updated_at = EXCLUDED.updated_at";
+    kind = EXCLUDED.kind, language = EXCLUDED.language, updated_at = EXCLUDED.updated_at";
 
 const UPSERT_LINES: &str = "\
 INSERT INTO lines (id, customer_id, external_id, msisdn_enc, msisdn_hash, device_class, brand,
@@ -97,6 +98,7 @@ async fn write(
         .bind(column(customers, |c| c.phone_enc.clone()))
         .bind(column(customers, |c| c.phone_hash.clone()))
         .bind(column(customers, |c| c.kind.clone()))
+        .bind(column(customers, |c| c.language.clone()))
         .bind(now)
         .execute(&mut **txn)
         .await?;

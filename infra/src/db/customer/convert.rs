@@ -54,6 +54,7 @@ pub(super) fn customer(
             birth_date,
             phone,
             kind: parse("customer type", &row.kind)?,
+            language: parse("language", &row.language)?,
         },
     })
 }

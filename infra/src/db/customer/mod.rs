@@ -14,8 +14,8 @@ use sea_orm::{
 };
 
 use benefits_domain::customer::{
-    Customer, CustomerId, CustomerRecord, CustomerRepository, Line, LineId, LinesPage, PhoneNumber,
-    UpsertError,
+    Customer, CustomerId, CustomerRecord, CustomerRepository, Language, Line, LineId, LinesPage,
+    PhoneNumber, UpsertError,
 };
 use benefits_domain::error::Unexpected;
 
@@ -148,6 +148,31 @@ impl CustomerRepository for SeaCustomerRepository {
         rows.iter()
             .map(|row| convert::customer(&self.cipher, row))
             .collect()
+    }
+
+    async fn languages(
+        &self,
+        customers: &[CustomerId],
+    ) -> Result<HashMap<CustomerId, Language>, Unexpected> {
+        let mut found = HashMap::new();
+        for chunk in customers.chunks(1_000) {
+            let rows: Vec<(String, String)> = customers::Entity::find()
+                .select_only()
+                .column(customers::Column::Id)
+                .column(customers::Column::Language)
+                .filter(customers::Column::Id.is_in(chunk.iter().map(|c| c.0.clone())))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            for (id, language) in rows {
+                let language = language.parse().map_err(|error: String| {
+                    Unexpected::new(format!("stored language: {error}"))
+                })?;
+                found.insert(CustomerId(id), language);
+            }
+        }
+        Ok(found)
     }
 
     async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {

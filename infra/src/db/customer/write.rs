@@ -135,6 +135,7 @@ pub(super) fn rows(
             phone_enc: seal(sealed::PHONE, facts.phone.digits()),
             phone_hash: repository.phone_hash(&facts.phone),
             kind: facts.kind.as_str().to_owned(),
+            language: facts.language.as_str().to_owned(),
             updated_at: now,
         });
         for line in record.lines() {
@@ -240,6 +241,7 @@ pub(super) async fn upsert(
                         customers::Column::PhoneEnc,
                         customers::Column::PhoneHash,
                         customers::Column::Kind,
+                        customers::Column::Language,
                         customers::Column::UpdatedAt,
                     ])
                     .to_owned(),

@@ -39,6 +39,8 @@ pub struct Model {
     pub insurance_automatic_age: i32,
     pub insurance_claim_limit: i64,
     pub insurance_yearly_limit: i64,
+    pub late_application_days: i32,
+    pub sender_name: String,
     pub updated_at: DateTimeUtc,
 }
 

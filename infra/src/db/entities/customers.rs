@@ -14,6 +14,7 @@ pub struct Model {
     pub phone_enc: Vec<u8>,
     pub phone_hash: Vec<u8>,
     pub kind: String,
+    pub language: String,
     pub updated_at: DateTimeUtc,
 }
 

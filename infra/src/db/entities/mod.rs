@@ -3,6 +3,7 @@
 
 pub mod audit_chain_head;
 pub mod audit_log;
+pub mod banks;
 pub mod campaign_roaming_offers;
 pub mod campaigns;
 pub mod contract_events;
@@ -16,7 +17,9 @@ pub mod idempotency_keys;
 pub mod insurance_claims;
 pub mod insurance_enrolments;
 pub mod job_runs;
+pub mod late_applications;
 pub mod lines;
+pub mod notification_templates;
 pub mod notifications;
 pub mod offer_usage;
 pub mod offers;

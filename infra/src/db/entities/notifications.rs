@@ -12,6 +12,10 @@ pub struct Model {
     pub kind: String,
     pub dedupe_key: String,
     pub sent_at: DateTimeUtc,
+    pub sms_reference: Option<String>,
+    pub sms_text: Option<String>,
+    pub language: Option<String>,
+    pub text: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub struct Model {
     pub id: String,
     pub external_id: String,
     pub name: String,
+    pub minimum_age: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

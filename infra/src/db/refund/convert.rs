@@ -2,16 +2,18 @@
 
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
-use benefits_domain::refund::{ApplicationId, BankAccount, RefundApplication};
+use benefits_domain::refund::{ApplicationId, BankAccount, LateApplication, RefundApplication};
 
 use crate::crypto::FieldCipher;
-use crate::db::entities::{payout_items, refund_applications};
+use crate::db::entities::{late_applications, payout_items, refund_applications};
 
 pub(super) const APPLICATIONS: &str = "refund_applications";
 pub(super) const ITEMS: &str = "payout_items";
 pub(super) const ACCOUNT: &str = "account";
 pub(super) const HOLDER: &str = "holder";
 pub(super) const GUARDIAN: &str = "guardian";
+pub(super) const LATE: &str = "late_applications";
+pub(super) const EVIDENCE: &str = "evidence";
 
 fn corrupt(detail: impl std::fmt::Display) -> Unexpected {
     Unexpected::new(format!("stored refund data is not valid: {detail}"))
@@ -83,4 +85,21 @@ pub(super) fn item_account(
         &row.account_enc,
         &row.holder_enc,
     )
+}
+
+pub(super) fn late_application(
+    cipher: &FieldCipher,
+    row: &late_applications::Model,
+) -> Result<LateApplication, Unexpected> {
+    Ok(LateApplication {
+        line_id: LineId(row.line_id.clone()),
+        reason: row.reason.parse().map_err(corrupt)?,
+        reason_ended_on: row.reason_ended_on,
+        apply_until: row.apply_until,
+        evidence_note: cipher
+            .open_text(LATE, EVIDENCE, &row.line_id, &row.evidence_enc)
+            .map_err(Unexpected::new)?,
+        granted_by: row.granted_by.clone(),
+        granted_at: row.granted_at,
+    })
 }

@@ -21,14 +21,16 @@ use benefits_domain::refund::ports::{
     ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay,
 };
 use benefits_domain::refund::{
-    ApplicationId, BankAccount, NewApplication, PayoutFile, RefundApplication, RefundRepository,
-    RefundStatus, SubmitError,
+    ApplicationId, BankAccount, LateApplication, NewApplication, PayoutFile, RefundApplication,
+    RefundRepository, RefundStatus, SubmitError,
 };
 
-use super::entities::{idempotency_keys, payout_closures, payout_items, refund_applications};
+use super::entities::{
+    idempotency_keys, late_applications, payout_closures, payout_items, refund_applications,
+};
 use super::unexpected;
 use crate::crypto::{FieldCipher, LookupHasher};
-use convert::{ACCOUNT, APPLICATIONS, GUARDIAN, HOLDER};
+use convert::{ACCOUNT, APPLICATIONS, EVIDENCE, GUARDIAN, HOLDER, LATE};
 
 /// Lookup-hash domain of idempotency fingerprints.
 const FINGERPRINT_DOMAIN: &str = "idempotency";
@@ -278,6 +280,9 @@ impl RefundRepository for SeaRefundRepository {
         if let Some(status) = filter.status {
             select = select.filter(refund_applications::Column::Status.eq(status.as_str()));
         }
+        if filter.without_round {
+            select = select.filter(refund_applications::Column::RoundNumber.is_null());
+        }
         let rows = select
             .order_by_desc(refund_applications::Column::AppliedAt)
             .order_by_asc(refund_applications::Column::Id)
@@ -360,5 +365,74 @@ impl RefundRepository for SeaRefundRepository {
         at: DateTime<Utc>,
     ) -> Result<RefundApplication, RecordError> {
         payout::record_result(self, id, paid, at).await
+    }
+
+    async fn late_application(&self, line: &LineId) -> Result<Option<LateApplication>, Unexpected> {
+        let row = late_applications::Entity::find_by_id(line.0.clone())
+            .one(&self.db)
+            .await
+            .map_err(unexpected)?;
+        row.map(|row| convert::late_application(&self.cipher, &row))
+            .transpose()
+    }
+
+    async fn grant_late(&self, grant: &LateApplication) -> Result<(), Unexpected> {
+        use late_applications::Column;
+        let row = late_applications::ActiveModel {
+            line_id: Set(grant.line_id.0.clone()),
+            reason: Set(grant.reason.as_str().to_owned()),
+            reason_ended_on: Set(grant.reason_ended_on),
+            apply_until: Set(grant.apply_until),
+            evidence_enc: Set(self.cipher.seal(
+                LATE,
+                EVIDENCE,
+                &grant.line_id.0,
+                grant.evidence_note.as_bytes(),
+            )),
+            granted_by: Set(grant.granted_by.clone()),
+            granted_at: Set(grant.granted_at),
+        };
+        late_applications::Entity::insert(row)
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(Column::LineId)
+                    .update_columns([
+                        Column::Reason,
+                        Column::ReasonEndedOn,
+                        Column::ApplyUntil,
+                        Column::EvidenceEnc,
+                        Column::GrantedBy,
+                        Column::GrantedAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(())
+    }
+
+    async fn waiting_without_round(&self) -> Result<Vec<RefundApplication>, Unexpected> {
+        let rows = refund_applications::Entity::find()
+            .filter(refund_applications::Column::Status.eq(RefundStatus::Submitted.as_str()))
+            .filter(refund_applications::Column::RoundNumber.is_null())
+            .order_by_asc(refund_applications::Column::AppliedAt)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        rows.iter()
+            .map(|row| convert::application(&self.cipher, row))
+            .collect()
+    }
+
+    async fn join_round(&self, id: &ApplicationId, round: i32) -> Result<bool, Unexpected> {
+        let joined = refund_applications::Entity::update_many()
+            .col_expr(refund_applications::Column::RoundNumber, Expr::value(round))
+            .filter(refund_applications::Column::Id.eq(&id.0))
+            .filter(refund_applications::Column::Status.eq(RefundStatus::Submitted.as_str()))
+            .filter(refund_applications::Column::RoundNumber.is_null())
+            .exec(&self.db)
+            .await
+            .map_err(unexpected)?;
+        Ok(joined.rows_affected > 0)
     }
 }
