@@ -24,7 +24,7 @@ pub enum RedisTopology {
 /// Opens connections and subscriptions to the configured Redis.
 #[derive(Clone)]
 pub(super) enum RedisClient {
-    Standalone(redis::Client),
+    Standalone(Box<redis::Client>),
     Cluster {
         client: Box<ClusterClient>,
         /// The seed nodes, subscribed to in turn: a cluster forwards every `PUBLISH`
@@ -36,7 +36,9 @@ pub(super) enum RedisClient {
 impl RedisClient {
     pub fn open(urls: &str, topology: RedisTopology) -> RedisResult<Self> {
         match topology {
-            RedisTopology::Standalone => Ok(Self::Standalone(redis::Client::open(urls.trim())?)),
+            RedisTopology::Standalone => Ok(Self::Standalone(Box::new(redis::Client::open(
+                urls.trim(),
+            )?))),
             RedisTopology::Cluster => {
                 let seeds: Vec<&str> = urls
                     .split(',')
