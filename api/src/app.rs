@@ -24,13 +24,37 @@ use benefits_infra::db::{
     SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
 use benefits_infra::rate_limit::RateLimiter;
-use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
+use benefits_infra::tokens::{
+    ClaimPaths, IdentityProvider, ProviderKeys, SigningKey, TokenAudience, TokenService,
+};
 
 use crate::config::{Config, KeySource};
 use crate::metrics::Metrics;
 
 /// How long an entry of the in-process cache tier may live.
 const LOCAL_CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long connecting to the identity provider may take.
+const OUTBOUND_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The HTTP client for the identity provider (JWKS, discovery, token endpoint): TLS
+/// over the system's trust store, no redirects followed, bounded waits.
+fn outbound_http() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(OUTBOUND_CONNECT_TIMEOUT)
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("cannot build the HTTP client")
+}
+
+/// The certificate authorities of a `rediss://` server, when a file names them.
+fn redis_ca(file: Option<&std::path::Path>) -> anyhow::Result<Option<Vec<u8>>> {
+    file.map(|path| {
+        std::fs::read(path)
+            .with_context(|| format!("cannot read the Redis CA file {}", path.display()))
+    })
+    .transpose()
+}
 
 /// The running service's parts.
 #[derive(Clone)]
@@ -53,6 +77,8 @@ pub struct App {
     pub reports: Arc<dyn ReportRepository>,
     pub metrics: Arc<Metrics>,
     pub rate_limiter: RateLimiter,
+    /// The client for calls to the identity provider.
+    pub http: reqwest::Client,
 }
 
 struct Keys {
@@ -108,7 +134,7 @@ impl App {
         let backend = Backend::of_url(url)
             .context("the database URL must start with sqlite: or postgres://")?;
         let pool_size = match backend {
-            Backend::Postgres => 16,
+            Backend::Postgres => config.database_pool_size,
             // One connection: SQLite has one writer, and a second connection's
             // read-then-write transaction would fail with SQLITE_BUSY instead of waiting.
             Backend::Sqlite => 1,
@@ -140,18 +166,34 @@ impl App {
             issuer: config.token_issuer.clone(),
             audience: config.token_audience.clone(),
         };
-        let tokens = Arc::new(TokenService::new(
+        let http = outbound_http()?;
+        let mut tokens = TokenService::new(
             audience,
             &config.verifying_keys,
             keys.signing,
             clock.clone(),
-        )?);
+        )?;
+        if let Some(provider) = &config.identity_provider {
+            let keys = ProviderKeys::load(provider.jwks.clone(), http.clone())
+                .await
+                .context("cannot load the identity provider's keys")?;
+            tokens = tokens.trusting(IdentityProvider {
+                keys,
+                claims: ClaimPaths::new(&provider.role_claim, &provider.subject_claim),
+            });
+        }
+        let tokens = Arc::new(tokens);
 
         let remote = match &config.redis_url {
             Some(url) => Some(
-                RedisTier::connect(url.expose(), config.redis_topology, &config.redis_prefix)
-                    .await
-                    .context("invalid Redis URL")?,
+                RedisTier::connect(
+                    url.expose(),
+                    config.redis_topology,
+                    &config.redis_prefix,
+                    redis_ca(config.redis_ca_cert.as_deref())?,
+                )
+                .await
+                .context("invalid Redis URL")?,
             ),
             None => None,
         };
@@ -244,6 +286,7 @@ impl App {
             reports,
             metrics: Arc::default(),
             rate_limiter,
+            http,
         })
     }
 }

@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use benefits_domain::auth::Caller;
 
+use super::client_address::client_address;
 use super::server::HttpState;
 use crate::graphql::{ApiError, RequestContext};
 
@@ -81,7 +82,9 @@ pub(super) async fn execute(
     };
     let caller = Caller {
         principal,
-        source_address: Some(peer.ip().to_string()),
+        source_address: Some(
+            client_address(peer.ip(), &headers, &state.app.config.trusted_proxies).to_string(),
+        ),
     };
     let mut request = request.data(RequestContext { caller });
     state.documents.prepare(&mut request);

@@ -1,10 +1,12 @@
 //! The HTTP surface: `POST /graphql`, `GET /healthz`, `GET /readyz`, the web console at
 //! `/admin`, and GraphiQL at `GET /graphql` in development mode only.
 
+mod client_address;
 mod console;
 mod documents;
 mod graphql;
 mod health;
 mod server;
 
+pub use client_address::IpNet;
 pub use server::{router, serve};

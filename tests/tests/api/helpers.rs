@@ -60,12 +60,60 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
-    spawn_configured(clock, redis_url.map(Redis::Standalone), false, None, false).await
+    spawn_configured(
+        clock,
+        redis_url.map(Redis::Standalone),
+        false,
+        None,
+        false,
+        None,
+    )
+    .await
 }
 
 /// Starts a server with the clock at `clock` over the Redis Cluster of `seed_urls`.
 pub async fn spawn_app_with_redis_cluster(clock: &str, seed_urls: String) -> TestApp {
-    spawn_configured(clock, Some(Redis::Cluster(seed_urls)), false, None, false).await
+    spawn_configured(
+        clock,
+        Some(Redis::Cluster(seed_urls)),
+        false,
+        None,
+        false,
+        None,
+    )
+    .await
+}
+
+/// Starts a server whose shared tier is the `rediss://` server at `url`, checked
+/// against the authority in the PEM file `ca`.
+pub async fn spawn_app_with_redis_ca(clock: &str, url: String, ca: PathBuf) -> TestApp {
+    spawn_configured(
+        clock,
+        Some(Redis::Standalone(url)),
+        false,
+        None,
+        false,
+        Some(ca),
+    )
+    .await
+}
+
+/// Starts a server over the `rediss://` Redis Cluster of `seed_urls`, checked against
+/// the authority in the PEM file `ca`.
+pub async fn spawn_app_with_redis_cluster_ca(
+    clock: &str,
+    seed_urls: String,
+    ca: PathBuf,
+) -> TestApp {
+    spawn_configured(
+        clock,
+        Some(Redis::Cluster(seed_urls)),
+        false,
+        None,
+        false,
+        Some(ca),
+    )
+    .await
 }
 
 /// The shared cache tier of a test server.
@@ -82,19 +130,20 @@ pub async fn spawn_app_with_database(database_url: &str) -> TestApp {
         false,
         Some(database_url.to_owned()),
         false,
+        None,
     )
     .await
 }
 
 /// Starts a server in development mode (introspection and GraphiQL on).
 pub async fn spawn_dev_app() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, true, None, false).await
+    spawn_configured(DEFAULT_CLOCK, None, true, None, false, None).await
 }
 
 /// Starts a server on the embedded default's keys: none configured, development keys
 /// generated into a file of its own.
 pub async fn spawn_embedded_default() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, false, None, true).await
+    spawn_configured(DEFAULT_CLOCK, None, false, None, true, None).await
 }
 
 async fn spawn_configured(
@@ -103,6 +152,7 @@ async fn spawn_configured(
     dev_mode: bool,
     database: Option<String>,
     development_keys: bool,
+    redis_ca_cert: Option<PathBuf>,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let shared = std::env::var("BENEFITS_TEST_DATABASE_URL")
@@ -126,6 +176,7 @@ async fn spawn_configured(
         database_url: Some(database_url),
         redis_cluster: Some(matches!(redis, Some(Redis::Cluster(_)))),
         redis_url: redis.map(|(Redis::Standalone(url) | Redis::Cluster(url))| url),
+        redis_ca_cert,
         redis_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
         listen: Some("127.0.0.1:0".into()),
         clock: Some(clock.into()),
@@ -397,3 +448,39 @@ pub const C_1001: &str = r#"{"externalId":"C-1001","name":"Kim Minji","birthDate
 
 /// A second customer with one active line.
 pub const C_2002: &str = r#"{"externalId":"C-2002","name":"Park Jisoo","birthDate":"1990-05-05","phone":"010-9999-0002","type":"INDIVIDUAL","lines":[{"externalId":"L-2002-1","msisdn":"010-9999-0002","deviceClass":"PHONE","brand":"OPERATOR","payment":"POSTPAID","activatedOn":"2021-01-01","status":"ACTIVE"}]}"#;
+
+/// The PostgreSQL server of tests that need one: the suite's
+/// (`BENEFITS_TEST_DATABASE_URL`), else this machine's on loopback; `None` when none
+/// answers (such tests are then skipped).
+pub async fn postgres_base_url() -> Option<String> {
+    let base = std::env::var("BENEFITS_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let connected = tokio::time::timeout(Duration::from_secs(3), sea_orm::Database::connect(&base));
+    matches!(connected.await, Ok(Ok(_))).then_some(base)
+}
+
+/// Starts a server on a fresh database of the PostgreSQL at `base`, connecting with
+/// the URL `url` makes of that database's (TLS parameters added, say).
+pub async fn spawn_app_on_postgres(base: &str, url: impl FnOnce(&str) -> String) -> TestApp {
+    let (database_url, name) = create_postgres_database(base).await;
+    let mut app = spawn_app_with_database(&url(&database_url)).await;
+    app.postgres = Some((base.to_owned(), name));
+    app
+}
+
+/// Builds the app on `database_url` with test keys without serving it: what starting
+/// the service there would say (the error with its causes).
+pub async fn build_app_on(database_url: &str) -> Result<App, String> {
+    let settings = Settings {
+        database_url: Some(database_url.to_owned()),
+        data_keys: Some(format!("1:{}", random_key())),
+        lookup_key: Some(random_key()),
+        ..Settings::default()
+    };
+    let config = Config::from_settings(settings).map_err(|error| format!("{error:#}"))?;
+    App::build(config)
+        .await
+        .map_err(|error| format!("{error:#}"))
+}

@@ -8,6 +8,7 @@
 mod authorization;
 mod benefits;
 mod campaign;
+mod certificates;
 mod console;
 mod customers;
 mod fee_waiver;
@@ -28,4 +29,5 @@ mod refunds;
 mod replicas;
 mod schema;
 mod surface;
+mod tls;
 mod tokens;
