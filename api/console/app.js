@@ -49,6 +49,7 @@ function sections() {
 }
 
 async function route() {
+  await session.restore();
   const available = sections();
   if (!session.token() || available.length === 0) {
     if (session.token()) session.clear();
@@ -60,8 +61,7 @@ async function route() {
   }
   const wanted = location.hash.replace(/^#\//, '');
   const current = available.find(([name]) => name === wanted) ?? available[0];
-  const claims = session.claims();
-  who.textContent = `${claims.sub} · ${claims.role}`;
+  who.textContent = `${session.subject()} · ${session.role()}`;
   signOut.hidden = false;
   fill(
     nav,

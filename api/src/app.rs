@@ -23,6 +23,7 @@ use benefits_infra::db::{
     SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
     SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
+use benefits_infra::oidc::OidcClient;
 use benefits_infra::rate_limit::RateLimiter;
 use benefits_infra::tokens::{
     ClaimPaths, IdentityProvider, ProviderKeys, SigningKey, TokenAudience, TokenService,
@@ -79,6 +80,8 @@ pub struct App {
     pub rate_limiter: RateLimiter,
     /// The client for calls to the identity provider.
     pub http: reqwest::Client,
+    /// The console's sign-in through the identity provider, when configured.
+    pub oidc: Option<Arc<OidcClient>>,
 }
 
 struct Keys {
@@ -268,6 +271,16 @@ impl App {
         .reporting_from(report_customers, report_refunds);
         let reports: Arc<dyn ReportRepository> = Arc::new(SeaReportRepository::new(reads));
 
+        let oidc = config.oidc.as_ref().map(|oidc| {
+            Arc::new(OidcClient::new(
+                http.clone(),
+                oidc.issuer.clone(),
+                oidc.client_id.clone(),
+                oidc.redirect_uri.clone(),
+                oidc.scope.clone(),
+                oidc.client_secret.clone(),
+            ))
+        });
         Ok(Self {
             config: Arc::new(config),
             db,
@@ -286,6 +299,7 @@ impl App {
             reports,
             metrics: Arc::default(),
             rate_limiter,
+            oidc,
             http,
         })
     }

@@ -18,7 +18,7 @@ use super::server::HttpState;
 use crate::graphql::{ApiError, RequestContext};
 
 /// The bearer token of a request, if any.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
@@ -68,7 +68,7 @@ pub(super) async fn execute(
         state.app.metrics.error("UNAUTHENTICATED");
         return refusal(ApiError::unauthenticated());
     };
-    let principal = match state.app.tokens.verify(token) {
+    let principal = match state.app.tokens.verify_fetching_keys(token).await {
         Ok(principal) => principal,
         Err(rejected) => {
             tracing::warn!(reason = rejected.label(), "token refused");

@@ -66,7 +66,7 @@ pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> Tes
         false,
         None,
         false,
-        None,
+        same,
     )
     .await
 }
@@ -79,7 +79,7 @@ pub async fn spawn_app_with_redis_cluster(clock: &str, seed_urls: String) -> Tes
         false,
         None,
         false,
-        None,
+        same,
     )
     .await
 }
@@ -93,7 +93,10 @@ pub async fn spawn_app_with_redis_ca(clock: &str, url: String, ca: PathBuf) -> T
         false,
         None,
         false,
-        Some(ca),
+        |settings| Settings {
+            redis_ca_cert: Some(ca),
+            ..settings
+        },
     )
     .await
 }
@@ -111,7 +114,32 @@ pub async fn spawn_app_with_redis_cluster_ca(
         false,
         None,
         false,
-        Some(ca),
+        |settings| Settings {
+            redis_ca_cert: Some(ca),
+            ..settings
+        },
+    )
+    .await
+}
+
+/// Settings as they are.
+fn same(settings: Settings) -> Settings {
+    settings
+}
+
+/// Starts a server whose test settings `customize` changes (an identity provider, say);
+/// `development_keys` starts it on the embedded default's keys instead of configured ones.
+pub async fn spawn_app_with(
+    development_keys: bool,
+    customize: impl FnOnce(Settings) -> Settings,
+) -> TestApp {
+    spawn_configured(
+        DEFAULT_CLOCK,
+        None,
+        false,
+        None,
+        development_keys,
+        customize,
     )
     .await
 }
@@ -130,20 +158,20 @@ pub async fn spawn_app_with_database(database_url: &str) -> TestApp {
         false,
         Some(database_url.to_owned()),
         false,
-        None,
+        same,
     )
     .await
 }
 
 /// Starts a server in development mode (introspection and GraphiQL on).
 pub async fn spawn_dev_app() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, true, None, false, None).await
+    spawn_configured(DEFAULT_CLOCK, None, true, None, false, same).await
 }
 
 /// Starts a server on the embedded default's keys: none configured, development keys
 /// generated into a file of its own.
 pub async fn spawn_embedded_default() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, false, None, true, None).await
+    spawn_configured(DEFAULT_CLOCK, None, false, None, true, same).await
 }
 
 async fn spawn_configured(
@@ -152,7 +180,7 @@ async fn spawn_configured(
     dev_mode: bool,
     database: Option<String>,
     development_keys: bool,
-    redis_ca_cert: Option<PathBuf>,
+    customize: impl FnOnce(Settings) -> Settings,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let shared = std::env::var("BENEFITS_TEST_DATABASE_URL")
@@ -176,7 +204,6 @@ async fn spawn_configured(
         database_url: Some(database_url),
         redis_cluster: Some(matches!(redis, Some(Redis::Cluster(_)))),
         redis_url: redis.map(|(Redis::Standalone(url) | Redis::Cluster(url))| url),
-        redis_ca_cert,
         redis_prefix: Some(format!("test:{}:", uuid::Uuid::new_v4().simple())),
         listen: Some("127.0.0.1:0".into()),
         clock: Some(clock.into()),
@@ -198,6 +225,7 @@ async fn spawn_configured(
             ..settings
         };
     }
+    let settings = customize(settings);
     let (address, app) = serve(settings.clone()).await;
     TestApp {
         address,
