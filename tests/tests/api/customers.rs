@@ -201,3 +201,56 @@ async fn the_audit_log_is_a_hash_chain_that_shows_any_change() {
     assert_eq!(tampered["data"]["auditChain"]["valid"], false, "{tampered}");
     assert!(tampered["data"]["auditChain"]["firstBroken"].is_i64());
 }
+
+#[tokio::test]
+async fn deleting_the_newest_audit_entries_shows_as_a_truncation() {
+    use sea_orm::ConnectionTrait as _;
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    for agent in ["agent-1", "agent-2", "agent-3"] {
+        app.graphql(
+            Role::Agent,
+            agent,
+            BY_PHONE,
+            json!({ "phone": "010-1234-5678" }),
+        )
+        .await;
+    }
+    const HEAD: &str = "{ auditChain { entries valid firstBroken truncated headSequence } }";
+    app.app
+        .db
+        .execute_unprepared("DELETE FROM audit_log WHERE actor = 'agent-3'")
+        .await
+        .unwrap();
+    let truncated = app.graphql(Role::Admin, "admin-1", HEAD, json!({})).await;
+    let chain = &truncated["data"]["auditChain"];
+    assert_eq!(chain["valid"], false, "{truncated}");
+    assert_eq!(chain["truncated"], true);
+    assert_eq!(chain["entries"], 2);
+    let head = chain["headSequence"].as_i64().unwrap();
+    assert_eq!(
+        chain["firstBroken"].as_i64(),
+        Some(head),
+        "the newest entry is missing"
+    );
+
+    let verified = app.command().arg("audit-verify").output().unwrap();
+    assert_eq!(verified.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&verified.stdout).contains("TRUNCATED"),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+
+    app.app
+        .db
+        .execute_unprepared("DELETE FROM audit_log")
+        .await
+        .unwrap();
+    let emptied = app.graphql(Role::Admin, "admin-1", HEAD, json!({})).await;
+    assert_eq!(
+        emptied["data"]["auditChain"]["truncated"], true,
+        "{emptied}"
+    );
+    assert_eq!(emptied["data"]["auditChain"]["entries"], 0);
+}
