@@ -8,6 +8,7 @@ use benefits_domain::customer::CustomerId;
 
 use super::ApiError;
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 
 /// The most entries one search returns.
@@ -89,7 +90,10 @@ impl AuditQuery {
     }
 
     /// Audit entries, newest first (at most 500).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::first(first, child_complexity)"
+    )]
     async fn audit_entries(
         &self,
         ctx: &Context<'_>,

@@ -9,6 +9,7 @@ use benefits_domain::benefits::{self as domain, InsuranceStatus, ports};
 use benefits_domain::customer::LineId;
 
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 use super::{ApiError, ErrorCode};
 
@@ -269,7 +270,8 @@ pub struct AppreciationQuery;
 impl AppreciationQuery {
     /// The OTT services to choose from.
     #[graphql(
-        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])"
+        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])",
+        complexity = "cost::list(cost::SHORT_LIST, child_complexity)"
     )]
     async fn ott_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OttService>> {
         let (app, _) = parts(ctx)?;
@@ -283,7 +285,10 @@ impl AppreciationQuery {
 
     /// The insurer's list of covered customers: scans `first` customers after `after`
     /// (at most 1,000) and returns those covered, automatically or by consent.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::first(first, child_complexity)"
+    )]
     async fn insurance_enrolment_list(
         &self,
         ctx: &Context<'_>,

@@ -8,6 +8,7 @@ use benefits_domain::auth::Role;
 use benefits_domain::campaign::{self as domain, EditError, PeriodOfDays};
 
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 use super::{ApiError, ErrorCode};
 
@@ -85,7 +86,9 @@ pub struct CampaignSettings {
     pub applications_close_at: String,
     /// Lines in service at the end of this day are in the appreciation program.
     pub base_date: String,
+    #[graphql(complexity = "cost::list(cost::PERIODS, child_complexity)")]
     pub periods: Vec<CampaignPeriodDays>,
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     pub payout_rounds: Vec<PayoutRoundSettings>,
 }
 

@@ -9,6 +9,7 @@ use benefits_domain::benefits::claims::{self as domain, ClaimStatus as DomainSta
 use super::ApiError;
 use super::benefits::benefit_error;
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 
 /// What the insurance covers.
@@ -120,7 +121,10 @@ pub struct ClaimQuery;
 #[Object]
 impl ClaimQuery {
     /// The insurer's queue: the claims in one status (at most 500, newest first).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::list(cost::CLAIMS, child_complexity)"
+    )]
     async fn insurance_claims(
         &self,
         ctx: &Context<'_>,

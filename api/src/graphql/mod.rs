@@ -7,6 +7,7 @@ mod benefits;
 mod campaign;
 mod claims;
 mod context;
+mod cost;
 mod customer;
 mod dashboard;
 mod error;
@@ -54,7 +55,6 @@ pub type BenefitsSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Limits that bound the work one request can ask for.
 const MAX_DEPTH: usize = 10;
-const MAX_COMPLEXITY: usize = 500;
 const MAX_RECURSIVE_DEPTH: usize = 16;
 const MAX_DIRECTIVES: usize = 20;
 
@@ -63,7 +63,7 @@ pub fn build(app: Option<App>) -> BenefitsSchema {
     let dev_mode = app.as_ref().is_some_and(|app| app.config.dev_mode);
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .limit_complexity(cost::MAX_COST)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES);
     if !dev_mode {
