@@ -1,11 +1,11 @@
 //! `POST /graphql`: `application/json` only (415 otherwise: no cross-site "simple
 //! request" can run a mutation), one request per body (a batch is refused), the bearer
 //! token verified before anything is parsed or executed, then run as the verified caller.
+//! Media types, status codes and error shapes: `graphql_http.rs`.
 
 use std::net::SocketAddr;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::GraphQLResponse;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -14,8 +14,9 @@ use axum::response::{Html, IntoResponse, Response};
 use benefits_domain::auth::Caller;
 
 use super::client_address::client_address;
+use super::graphql_http::{self, Format};
 use super::server::HttpState;
-use crate::graphql::{ApiError, RequestContext};
+use crate::graphql::{ApiError, ErrorCode, RequestContext};
 
 /// The bearer token of a request, if any.
 pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -24,15 +25,6 @@ pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme
         .eq_ignore_ascii_case("bearer")
         .then_some(token.trim())
-}
-
-/// A GraphQL response holding one error and no data.
-fn refusal(error: ApiError) -> Response {
-    let error: async_graphql::Error = error.into();
-    let response = async_graphql::Response::from_errors(vec![
-        error.into_server_error(async_graphql::Pos::default()),
-    ]);
-    GraphQLResponse::from(response).into_response()
 }
 
 /// Whether the body is declared as JSON (`application/json`, any parameters).
@@ -58,15 +50,20 @@ pub(super) async fn execute(
         )
             .into_response();
     }
-    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
-        let error =
-            ApiError::bad_input("the body must be one GraphQL request object; batches are refused");
-        return (StatusCode::BAD_REQUEST, refusal(error)).into_response();
+    let Some(format) = Format::negotiate(&headers) else {
+        return graphql_http::not_acceptable();
+    };
+    let request = match graphql_http::read_request(&body) {
+        Ok(request) => request,
+        Err(why) => {
+            state.app.metrics.error(ErrorCode::BadUserInput.as_str());
+            return graphql_http::malformed(format, why);
+        }
     };
     let Some(token) = bearer(&headers) else {
         state.app.metrics.security_event("token_refused", "missing");
         state.app.metrics.error("UNAUTHENTICATED");
-        return refusal(ApiError::unauthenticated());
+        return graphql_http::refused(format, ApiError::unauthenticated());
     };
     let principal = match state.app.tokens.verify_fetching_keys(token).await {
         Ok(principal) => principal,
@@ -77,7 +74,7 @@ pub(super) async fn execute(
                 .metrics
                 .security_event("token_refused", rejected.label());
             state.app.metrics.error("UNAUTHENTICATED");
-            return refusal(ApiError::unauthenticated());
+            return graphql_http::refused(format, ApiError::unauthenticated());
         }
     };
     let caller = Caller {
@@ -88,6 +85,10 @@ pub(super) async fn execute(
     };
     let mut request = request.data(RequestContext { caller });
     state.documents.prepare(&mut request);
+    if let Err(error) = request.parsed_query() {
+        state.app.metrics.error(graphql_http::PARSE_FAILED);
+        return graphql_http::unparsable(format, error);
+    }
     let response = state.schema.execute(request).await;
     for error in &response.errors {
         let code = error
@@ -98,10 +99,10 @@ pub(super) async fn execute(
                 async_graphql::Value::String(code) => Some(code.as_str()),
                 _ => None,
             })
-            .unwrap_or("GRAPHQL_VALIDATION");
+            .unwrap_or(graphql_http::VALIDATION_FAILED);
         state.app.metrics.error(code);
     }
-    GraphQLResponse::from(response).into_response()
+    graphql_http::answer(format, response)
 }
 
 /// GraphiQL, in development mode only.

@@ -5,6 +5,7 @@ mod client_address;
 mod console;
 mod documents;
 mod graphql;
+mod graphql_http;
 mod health;
 mod server;
 mod sign_in;

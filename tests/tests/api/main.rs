@@ -12,6 +12,7 @@ mod certificates;
 mod console;
 mod customers;
 mod fee_waiver;
+mod graphql_http;
 mod health;
 mod helpers;
 mod identity_provider;
