@@ -5,6 +5,7 @@
 //! at half that rate (coordinated-omission corrected), errors and peak memory; then
 //! the import and the monthly data grant over a million lines.
 
+mod bare;
 mod fixture;
 mod load;
 mod report;
@@ -69,6 +70,18 @@ struct Options {
     /// Codes for the redemption closed loop (it stops early when they run out).
     #[arg(long, default_value_t = 15_000)]
     redeem_codes: usize,
+    /// Customers of a second PostgreSQL database the verify, `me` and redeem scenarios
+    /// run against again, to show their cost does not grow with the data (0 skips).
+    #[arg(long, default_value_t = 0)]
+    scale_customers: usize,
+    /// Customers of the embedded default (SQLite, in-process cache) the request
+    /// scenarios run against (0 skips).
+    #[arg(long, default_value_t = 20_000)]
+    sqlite_customers: usize,
+    /// Serves the bare axum + async-graphql reference on this address instead (the
+    /// bench starts itself this way).
+    #[arg(long, hide = true)]
+    serve_bare: Option<String>,
 }
 
 fn random_key() -> String {
@@ -183,6 +196,12 @@ impl Bench<'_> {
 
 fn main() -> anyhow::Result<()> {
     let options = Options::parse();
+    if let Some(address) = &options.serve_bare {
+        return tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(bare::serve(address));
+    }
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(options.generator_threads)
         .enable_all()
@@ -245,6 +264,15 @@ async fn run(options: Options) -> anyhow::Result<()> {
     let verify_codes = Arc::new(
         fixture::codes(&bench.client, &server.url, &callers, &cursor, VERIFY_CODES).await?,
     );
+    let bare = Server::start_bare().await?;
+    let reference = bench
+        .measure(
+            &bare,
+            "`{ __typename }`, bare axum + async-graphql (reference)",
+            &scenarios::typename(&tills),
+        )
+        .await;
+    drop(bare);
     let floor = bench
         .measure(
             &server,
@@ -252,6 +280,11 @@ async fn run(options: Options) -> anyhow::Result<()> {
             &scenarios::typename(&tills),
         )
         .await;
+    eprintln!(
+        "floor: {:.2} x the bare reference",
+        floor.closed.throughput() / reference.closed.throughput()
+    );
+    rows.push(reference);
     let floor_throughput = floor.closed.throughput();
     rows.push(floor);
     rows.push(
@@ -306,6 +339,58 @@ async fn run(options: Options) -> anyhow::Result<()> {
     );
     drop(uncached);
 
+    if options.scale_customers > 0 {
+        let name = format!("bench_scale_{run_id}");
+        let url = create_database(&options.postgres, &name)?;
+        let environment = environment.with("BENEFITS_DATABASE_URL", &url);
+        jobs.push(import(&environment, options.scale_customers as u64, &dir)?);
+        let label = format!("PostgreSQL + Redis, {} customers", options.scale_customers);
+        let server = Server::start(
+            &environment,
+            &[
+                ("BENEFITS_REDIS_URL", &options.redis),
+                ("BENEFITS_REDIS_PREFIX", &prefix("scale")),
+            ],
+        )
+        .await?;
+        rows.extend(
+            request_scenarios(
+                &bench,
+                &server,
+                &callers,
+                options.scale_customers,
+                &label,
+                false,
+            )
+            .await?,
+        );
+        drop(server);
+        psql(
+            &options.postgres,
+            &format!("DROP DATABASE IF EXISTS {name}"),
+        )?;
+    }
+    if options.sqlite_customers > 0 {
+        let url = format!("sqlite://{}", dir.join("embedded.db").display());
+        let environment = environment.with("BENEFITS_DATABASE_URL", &url);
+        jobs.push(import(&environment, options.sqlite_customers as u64, &dir)?);
+        let label = format!(
+            "SQLite, in-process cache, {} customers",
+            options.sqlite_customers
+        );
+        let server = Server::start(&environment, &[]).await?;
+        rows.extend(
+            request_scenarios(
+                &bench,
+                &server,
+                &callers,
+                options.sqlite_customers,
+                &label,
+                true,
+            )
+            .await?,
+        );
+    }
     if options.grant_lines > 0 {
         jobs.extend(grant(&options, &environment, &dir)?);
     }
@@ -316,6 +401,49 @@ async fn run(options: Options) -> anyhow::Result<()> {
     )?;
     std::fs::remove_dir_all(&dir)?;
     Ok(())
+}
+
+/// The floor (`with_floor`), verifyDiscount, `me` and redeemDiscount against `server` (with its own partners and
+/// codes), each row labelled with `label`.
+async fn request_scenarios(
+    bench: &Bench<'_>,
+    server: &Server,
+    callers: &Callers,
+    customers: usize,
+    label: &str,
+    with_floor: bool,
+) -> anyhow::Result<Vec<Row>> {
+    let tills = Arc::new(fixture::partners(&bench.client, &server.url, callers).await?);
+    let mut rows = Vec::new();
+    if with_floor {
+        let floor = format!("`{{ __typename }}` ({label})");
+        rows.push(
+            bench
+                .measure(server, &floor, &scenarios::typename(&tills))
+                .await,
+        );
+    }
+    let cursor = CustomerCursor::new(customers);
+    let codes =
+        Arc::new(fixture::codes(&bench.client, &server.url, callers, &cursor, VERIFY_CODES).await?);
+    let verify = bench
+        .measure(
+            server,
+            &format!("verifyDiscount ({label})"),
+            &scenarios::verify(&tills, &codes),
+        )
+        .await;
+    let me = bench
+        .measure(
+            server,
+            &format!("me with lines, fee waiver and benefits ({label})"),
+            &scenarios::me(callers, customers, ME_TOKENS),
+        )
+        .await;
+    let mut redeem = redemptions(bench, server, callers, &cursor, &tills).await?;
+    redeem.scenario = format!("redeemDiscount ({label})");
+    rows.extend([verify, me, redeem]);
+    Ok(rows)
 }
 
 /// Redemptions: a closed loop over fresh codes, then fresh codes at half its rate.
@@ -372,13 +500,8 @@ fn grant(
     dir: &std::path::Path,
 ) -> anyhow::Result<Vec<JobRow>> {
     let name = format!("bench_grant_{}", std::process::id());
-    let mut environment = environment.clone();
     let url = create_database(&options.postgres, &name)?;
-    for (key, value) in &mut environment.variables {
-        if key == "BENEFITS_DATABASE_URL" {
-            value.clone_from(&url);
-        }
-    }
+    let environment = environment.with("BENEFITS_DATABASE_URL", &url);
     let customers = (options.grant_lines as f64 / LINES_PER_CUSTOMER).ceil() as u64;
     let imported = import(&environment, customers, dir)?;
     eprintln!("running the monthly data grant");

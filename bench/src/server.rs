@@ -17,6 +17,22 @@ pub struct Environment {
 }
 
 impl Environment {
+    /// The same environment with `key` set to `value`.
+    #[must_use]
+    pub fn with(&self, key: &str, value: &str) -> Self {
+        let mut variables: Vec<_> = self
+            .variables
+            .iter()
+            .filter(|(k, _)| k != key)
+            .cloned()
+            .collect();
+        variables.push((key.to_owned(), value.to_owned()));
+        Self {
+            binary: self.binary.clone(),
+            variables,
+        }
+    }
+
     /// The binary as a command with these variables (and `extra`) set.
     pub fn command(&self, extra: &[(&str, &str)]) -> Command {
         let mut command = Command::new(&self.binary);
@@ -76,16 +92,41 @@ impl Server {
             url: format!("http://{listen}"),
             child,
         };
+        server.wait_until_ready().await?;
+        Ok(server)
+    }
+
+    /// Starts this bench binary as the bare reference server (`--serve-bare`).
+    pub async fn start_bare() -> anyhow::Result<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = Command::new(std::env::current_exe()?)
+            .args(["--serve-bare", &listen])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("cannot start the bare reference server")?;
+        let server = Self {
+            url: format!("http://{listen}"),
+            child,
+        };
+        server.wait_until_ready().await?;
+        Ok(server)
+    }
+
+    async fn wait_until_ready(&self) -> anyhow::Result<()> {
         let client = reqwest::Client::new();
         let started = Instant::now();
         loop {
             let ready = client
-                .get(format!("{}/readyz", server.url))
+                .get(format!("{}/readyz", self.url))
                 .send()
                 .await
                 .is_ok_and(|response| response.status().is_success());
             if ready {
-                return Ok(server);
+                return Ok(());
             }
             if started.elapsed() > Duration::from_mins(1) {
                 bail!("the server did not become ready");

@@ -22,6 +22,7 @@ mod m20261128_000010_appreciation;
 mod m20261128_000011_insurance_claims;
 mod m20261128_000012_roaming_extensions;
 mod m20261129_000013_job_runs;
+mod m20261203_000500_redeem_function;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000011_insurance_claims::Migration),
             Box::new(m20261128_000012_roaming_extensions::Migration),
             Box::new(m20261129_000013_job_runs::Migration),
+            Box::new(m20261203_000500_redeem_function::Migration),
         ]
     }
 }

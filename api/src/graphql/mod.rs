@@ -18,7 +18,7 @@ mod partner;
 mod rate_limit;
 mod refund;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema, ValidationMode};
 
 use crate::app::App;
 
@@ -60,8 +60,20 @@ const MAX_DIRECTIVES: usize = 20;
 
 /// Builds the schema; with an [`App`] it can execute, without it only print the SDL.
 pub fn build(app: Option<App>) -> BenefitsSchema {
+    build_validating(app, ValidationMode::Strict)
+}
+
+/// The schema for documents that passed every validation rule before: it runs only the
+/// checks that depend on the request (complexity with its variables, depth, fragment
+/// cycles), and the executor's own checks.
+pub fn build_prevalidated(app: App) -> BenefitsSchema {
+    build_validating(Some(app), ValidationMode::Fast)
+}
+
+fn build_validating(app: Option<App>, mode: ValidationMode) -> BenefitsSchema {
     let dev_mode = app.as_ref().is_some_and(|app| app.config.dev_mode);
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .validation_mode(mode)
         .limit_depth(MAX_DEPTH)
         .limit_complexity(cost::MAX_COST)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)

@@ -51,7 +51,6 @@ impl Guard for RateLimit {
         if app
             .rate_limiter
             .allow(&key, window_start(app), WINDOW, self.limit)
-            .await
         {
             Ok(())
         } else {
@@ -66,11 +65,10 @@ fn unknown_codes_key(store: &str) -> String {
 
 /// A store that verified too many unknown codes this minute is refused until the
 /// next one: guessing codes gets nowhere.
-pub(super) async fn refuse_guessing_store(app: &App, store: &str) -> Result<(), ApiError> {
+pub(super) fn refuse_guessing_store(app: &App, store: &str) -> Result<(), ApiError> {
     if app
         .rate_limiter
-        .used(&unknown_codes_key(store), window_start(app))
-        .await
+        .used(&unknown_codes_key(store), window_start(app), WINDOW)
         >= UNKNOWN_CODES_PER_WINDOW
     {
         return Err(limited(app, "unknown codes"));
@@ -79,15 +77,12 @@ pub(super) async fn refuse_guessing_store(app: &App, store: &str) -> Result<(), 
 }
 
 /// Counts an unknown code verified by `store`.
-pub(super) async fn count_unknown_code(app: &App, store: &str) {
+pub(super) fn count_unknown_code(app: &App, store: &str) {
     app.metrics.security_event("unknown_code", "verify");
-    let _within = app
-        .rate_limiter
-        .allow(
-            &unknown_codes_key(store),
-            window_start(app),
-            WINDOW,
-            UNKNOWN_CODES_PER_WINDOW,
-        )
-        .await;
+    let _within = app.rate_limiter.allow(
+        &unknown_codes_key(store),
+        window_start(app),
+        WINDOW,
+        UNKNOWN_CODES_PER_WINDOW,
+    );
 }

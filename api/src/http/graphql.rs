@@ -84,12 +84,22 @@ pub(super) async fn execute(
         ),
     };
     let mut request = request.data(RequestContext { caller });
-    state.documents.prepare(&mut request);
+    let prevalidated = state.documents.prepare(&mut request);
     if let Err(error) = request.parsed_query() {
         state.app.metrics.error(graphql_http::PARSE_FAILED);
         return graphql_http::unparsable(format, error);
     }
-    let response = state.schema.execute(request).await;
+    let response = if prevalidated {
+        state.prevalidated.execute(request).await
+    } else {
+        let query = request.query.clone();
+        let response = state.schema.execute(request).await;
+        // Validation errors (and refused limits) carry no path; a resolver's do.
+        if response.errors.iter().all(|error| !error.path.is_empty()) {
+            state.documents.validated(&query);
+        }
+        response
+    };
     for error in &response.errors {
         let code = error
             .extensions

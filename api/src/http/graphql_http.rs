@@ -205,13 +205,16 @@ fn has_code(error: &ServerError) -> bool {
         .is_some_and(|extensions| extensions.get("code").is_some())
 }
 
-/// The answer to an executed request. A response without data whose errors carry no
-/// code never ran: the document did not validate (or its variables did not fit), and
-/// its errors get `GRAPHQL_VALIDATION_FAILED`.
+/// The answer to an executed request. A response without data whose errors carry
+/// neither a path nor a code never ran: the document did not validate (or its variables
+/// did not fit, or it was over a limit), and its errors get `GRAPHQL_VALIDATION_FAILED`.
 pub(super) fn answer(format: Format, mut response: GraphQLResponse) -> Response {
     let rejected = response.data == Value::Null
         && !response.errors.is_empty()
-        && !response.errors.iter().any(has_code);
+        && response
+            .errors
+            .iter()
+            .all(|error| error.path.is_empty() && !has_code(error));
     if rejected {
         for error in &mut response.errors {
             error

@@ -43,7 +43,8 @@ pub struct RedeemCommand {
     pub code: String,
     pub store: Store,
     pub offer: Offer,
-    pub line_id: LineId,
+    /// The code as the checks saw it (its line, customer and expiry).
+    pub code_state: CodeView,
     pub purchase_amount: i64,
     pub discount_amount: i64,
     pub now: DateTime<Utc>,

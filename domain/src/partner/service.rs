@@ -300,16 +300,26 @@ impl DiscountService {
             .await?
             .ok_or(TillError::NotFound("store"))?;
         let fingerprint = format!("{}|{offer_id}|{purchase}", code.trim());
-        if let Some(replayed) = self.replayed(&store.id, key, &fingerprint).await? {
-            return Ok(replayed);
-        }
-        let request = self.check(caller, code, offer_id, purchase).await?;
+        // No lookup of the key up front: a new key is the usual case, and the store's
+        // transaction refuses a key used before. A retry of a redemption that went
+        // through finds its own code used (or its limit spent): then the first
+        // redemption is the answer.
+        let request = match self.check(caller, code, offer_id, purchase).await {
+            Ok(request) => request,
+            Err(TillError::Unexpected(cause)) => return Err(TillError::Unexpected(cause)),
+            Err(refused) => {
+                return match self.replayed(&store.id, key, &fingerprint).await? {
+                    Some(first) => Ok(first),
+                    None => Err(refused),
+                };
+            }
+        };
         let now = self.clock.now();
         let command = RedeemCommand {
             code: code.trim().to_owned(),
             store: request.store,
             offer: request.offer,
-            line_id: request.code.line_id,
+            code_state: request.code,
             purchase_amount: purchase,
             discount_amount: request.discount,
             now,

@@ -8,4 +8,4 @@ mod two_tier;
 
 pub use redis_connection::RedisTopology;
 pub use redis_tier::RedisTier;
-pub use two_tier::{Cache, CacheHealth, CacheStats};
+pub use two_tier::{Cache, CacheHealth, CacheStats, Codec, Json, SharedUpdate};

@@ -128,13 +128,19 @@ impl RedisTier {
         receiver
     }
 
-    /// Adds one to the counter under `key`, which lives `window`; returns the new count.
-    pub async fn count(&self, key: &str, window: Duration) -> redis::RedisResult<u64> {
+    /// Adds `delta` to the counter under `key`, which lives `window`; returns the new
+    /// count.
+    pub async fn add_count(
+        &self,
+        key: &str,
+        delta: u64,
+        window: Duration,
+    ) -> redis::RedisResult<u64> {
         let mut manager = self.manager().await.ok_or_else(not_connected)?;
         let key = self.key(key);
         let (count, _): (u64, bool) = redis::pipe()
             .atomic()
-            .incr(&key, 1_u64)
+            .incr(&key, delta)
             .expire(
                 &key,
                 i64::try_from(window.as_secs().max(1)).unwrap_or(i64::MAX),

@@ -68,7 +68,9 @@ pub(crate) async fn a_redemption_is_seen_at_once_on_the_other_replica(
 }
 
 /// Ten guessed codes on each replica add up to the store's limit of twenty: then even a
-/// real code is refused on both.
+/// real code is refused on both. Each replica counts its own calls at once and hears
+/// of the other's within a refresh from Redis (half a second), so the refusal comes
+/// within two seconds on both.
 pub(crate) async fn guesses_on_two_replicas_add_up_to_one_limit(
     app: &TestApp,
     (offer, line): (&str, &str),
@@ -82,12 +84,18 @@ pub(crate) async fn guesses_on_two_replicas_add_up_to_one_limit(
         assert_eq!(quote["data"]["verifyDiscount"]["reason"], "CODE_INVALID");
     }
     for at in [first, second] {
-        let refused = verify_at(app, at, &real, offer).await;
-        assert_eq!(
-            error_code(&refused),
-            Some("RATE_LIMITED"),
-            "ten guesses on each replica add up to the limit: {refused}"
-        );
+        let started = Instant::now();
+        loop {
+            let answer = verify_at(app, at, &real, offer).await;
+            if error_code(&answer) == Some("RATE_LIMITED") {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "ten guesses on each replica add up to the limit: {answer}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 

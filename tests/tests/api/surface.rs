@@ -289,3 +289,25 @@ async fn the_consoles_largest_operations_stay_inside_the_cost_limit() {
     assert!(body["errors"].is_null(), "{body}");
     assert_eq!(body["data"]["customerByPhone"]["externalId"], "C-1001");
 }
+
+#[tokio::test]
+async fn a_known_document_with_a_bad_variable_is_refused_as_when_it_was_new() {
+    let app = spawn_app().await;
+    let document = "query($first: Int!) { partners(first: $first) { externalId } }";
+    let bad = json!({ "first": "ten" });
+    let refused_new = app
+        .graphql(Role::Admin, "admin-1", document, bad.clone())
+        .await;
+    assert!(refused(&refused_new), "{refused_new}");
+    for _ in 0..2 {
+        let answered = app
+            .graphql(Role::Admin, "admin-1", document, json!({ "first": 10 }))
+            .await;
+        assert!(answered["errors"].is_null(), "{answered}");
+    }
+    let refused_known = app.graphql(Role::Admin, "admin-1", document, bad).await;
+    assert_eq!(
+        refused_known, refused_new,
+        "validation still runs on a variable that is not a plain value of its type"
+    );
+}

@@ -43,23 +43,28 @@ pub struct Rejection {
 /// Batches written at once, each in its own transaction on its own connection.
 const BATCHES_IN_FLIGHT: usize = 3;
 
-/// The records of one batch, with their line numbers.
+/// The records of one batch, with their line numbers and the external ids they write.
 #[derive(Default)]
 struct Batch {
     records: Vec<CustomerRecord>,
     line_numbers: Vec<u64>,
+    ids: Vec<String>,
 }
+
+/// What a written batch reports: its line numbers, each record's outcome, its ids.
+type Written = (Vec<u64>, Vec<RecordOutcome>, Vec<String>);
 
 /// Writes batches concurrently. A record whose customer or line external id is already
 /// in a batch being written waits until those are done, so the last record of a file
-/// for an external id is the one that stays.
+/// for an external id is the one that stays. Only the ids of the batches in flight are
+/// remembered, so memory stays bounded whatever the file's size.
 struct Writer<'a, F> {
     app: &'a App,
     on_rejected: F,
     report: ImportReport,
     filling: Batch,
     ids: HashSet<String>,
-    in_flight: JoinSet<(Vec<u64>, Vec<RecordOutcome>)>,
+    in_flight: JoinSet<Written>,
 }
 
 fn record_ids(record: &CustomerRecord) -> impl Iterator<Item = String> + '_ {
@@ -93,7 +98,10 @@ impl<'a, F: FnMut(Rejection)> Writer<'a, F> {
             self.dispatch().await?;
             self.drain().await?;
         }
-        self.ids.extend(record_ids(&record));
+        for id in record_ids(&record) {
+            self.ids.insert(id.clone());
+            self.filling.ids.push(id);
+        }
         self.filling.line_numbers.push(line_number);
         self.filling.records.push(record);
         if self.filling.records.len() >= BATCH_SIZE {
@@ -114,7 +122,7 @@ impl<'a, F: FnMut(Rejection)> Writer<'a, F> {
         let customers = self.app.customers.clone();
         self.in_flight.spawn(async move {
             let outcomes = customers.import(&batch.records).await;
-            (batch.line_numbers, outcomes)
+            (batch.line_numbers, outcomes, batch.ids)
         });
         Ok(())
     }
@@ -123,7 +131,10 @@ impl<'a, F: FnMut(Rejection)> Writer<'a, F> {
         let Some(joined) = self.in_flight.join_next().await else {
             return Ok(());
         };
-        let (line_numbers, outcomes) = joined?;
+        let (line_numbers, outcomes, ids) = joined?;
+        for id in &ids {
+            self.ids.remove(id);
+        }
         for (line, outcome) in line_numbers.into_iter().zip(outcomes) {
             match outcome {
                 RecordOutcome::Imported => self.report.imported += 1,
@@ -141,7 +152,6 @@ impl<'a, F: FnMut(Rejection)> Writer<'a, F> {
         while !self.in_flight.is_empty() {
             self.collect_one().await?;
         }
-        self.ids.clear();
         Ok(())
     }
 

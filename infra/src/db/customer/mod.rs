@@ -1,6 +1,7 @@
 //! Customers and lines over sea-orm, with personal data sealed on the way in and
 //! opened on the way out.
 
+mod bulk_postgres;
 mod convert;
 mod write;
 

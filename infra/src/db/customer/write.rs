@@ -1,13 +1,15 @@
-//! The batched upsert behind `benefits import`: one transaction per batch, a few
-//! multi-row statements per table, personal data sealed before it leaves the process.
+//! The batched upsert behind `benefits import`: one transaction per batch, personal
+//! data sealed before it leaves the process. The rows are built here; SQLite writes
+//! them with a few multi-row statements per table, PostgreSQL set-based
+//! (`bulk_postgres`).
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait, QueryFilter as _,
-    QuerySelect as _, TransactionTrait as _,
+    ColumnTrait as _, ConnectionTrait, DbBackend, EntityTrait, QueryFilter as _, QuerySelect as _,
+    TransactionTrait as _,
 };
 
 use benefits_domain::customer::CustomerRecord;
@@ -76,6 +78,124 @@ where
     Ok(())
 }
 
+/// The rows a batch of records becomes: ids assigned (an update keeps its row ids),
+/// personal data sealed, bound to those ids.
+#[derive(Default)]
+pub(super) struct Rows {
+    pub customers: Vec<customers::Model>,
+    pub lines: Vec<lines::Model>,
+    pub events: Vec<contract_events::Model>,
+    pub terms: Vec<contract_terms::Model>,
+    pub charges: Vec<etf_charges::Model>,
+}
+
+impl Rows {
+    pub(super) fn line_ids(&self) -> Vec<String> {
+        self.lines.iter().map(|line| line.id.clone()).collect()
+    }
+}
+
+/// The external ids of a batch: customers', then lines'.
+pub(super) fn external_ids(records: &[CustomerRecord]) -> (Vec<String>, Vec<String>) {
+    let customers = records
+        .iter()
+        .map(|r| r.facts().external_id.as_str().to_owned())
+        .collect();
+    let lines = records
+        .iter()
+        .flat_map(|r| r.lines().iter().map(|l| l.external_id.as_str().to_owned()))
+        .collect();
+    (customers, lines)
+}
+
+/// Builds the rows of `records`, given the row ids their external ids already have.
+pub(super) fn rows(
+    repository: &SeaCustomerRepository,
+    records: &[CustomerRecord],
+    customer_ids: &HashMap<String, String>,
+    line_ids: &HashMap<String, String>,
+    now: DateTime<Utc>,
+) -> Rows {
+    let cipher = &repository.cipher;
+    let mut rows = Rows {
+        customers: Vec::with_capacity(records.len()),
+        ..Rows::default()
+    };
+    for record in records {
+        let facts = record.facts();
+        let customer_id = id_for(customer_ids, facts.external_id.as_str());
+        let seal = |column, value: &str| {
+            cipher.seal(sealed::CUSTOMERS, column, &customer_id, value.as_bytes())
+        };
+        rows.customers.push(customers::Model {
+            id: customer_id.clone(),
+            external_id: facts.external_id.as_str().to_owned(),
+            name_enc: seal(sealed::NAME, facts.name.as_str()),
+            birth_date_enc: seal(sealed::BIRTH_DATE, &facts.birth_date.to_string()),
+            phone_enc: seal(sealed::PHONE, facts.phone.digits()),
+            phone_hash: repository.phone_hash(&facts.phone),
+            kind: facts.kind.as_str().to_owned(),
+            updated_at: now,
+        });
+        for line in record.lines() {
+            let line_id = id_for(line_ids, line.external_id.as_str());
+            rows.lines.push(lines::Model {
+                id: line_id.clone(),
+                customer_id: customer_id.clone(),
+                external_id: line.external_id.as_str().to_owned(),
+                msisdn_enc: cipher.seal(
+                    sealed::LINES,
+                    sealed::MSISDN,
+                    &line_id,
+                    line.msisdn.digits().as_bytes(),
+                ),
+                msisdn_hash: repository.phone_hash(&line.msisdn),
+                device_class: line.device_class.as_str().to_owned(),
+                brand: line.brand.as_str().to_owned(),
+                payment: line.payment.as_str().to_owned(),
+                activated_on: line.activated_on,
+                status: line.status.as_str().to_owned(),
+                suspension_reason: line.suspension.map(|s| s.reason.as_str().to_owned()),
+                suspended_from: line.suspension.map(|s| s.from),
+                suspended_until: line.suspension.and_then(|s| s.until),
+                terminated_on: line.termination.map(|t| t.on),
+                terminated_by: line.termination.map(|t| t.by.as_str().to_owned()),
+                updated_at: now,
+            });
+            for (position, event) in line.contract_events.iter().enumerate() {
+                rows.events.push(contract_events::Model {
+                    line_id: line_id.clone(),
+                    position: i32::try_from(position).unwrap_or(i32::MAX),
+                    kind: event.kind.as_str().to_owned(),
+                    occurred_on: event.on,
+                });
+            }
+            if let Some(terms) = line.contract {
+                rows.terms.push(contract_terms::Model {
+                    line_id: line_id.clone(),
+                    start_on: terms.start,
+                    end_on: terms.end,
+                    device_subsidy: terms.device_subsidy,
+                    additional_subsidy: terms.additional_subsidy,
+                    monthly_discount: terms.monthly_discount,
+                });
+            }
+            if let Some(charge) = line.etf_charged {
+                rows.charges.push(etf_charges::Model {
+                    line_id: line_id.clone(),
+                    common_subsidy: charge.common_subsidy,
+                    additional_subsidy: charge.additional_subsidy,
+                    discount_return: charge.discount_return,
+                    non_refundable: charge.non_refundable,
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// Writes a batch: on PostgreSQL with one set-based statement per step
+/// (`bulk_postgres`), elsewhere with multi-row statements through sea-orm.
 pub(super) async fn upsert(
     repository: &SeaCustomerRepository,
     records: &[CustomerRecord],
@@ -84,17 +204,16 @@ pub(super) async fn upsert(
     if records.is_empty() {
         return Ok(());
     }
-    let cipher = &repository.cipher;
+    if repository.db.get_database_backend() == DbBackend::Postgres {
+        return super::bulk_postgres::upsert(repository, records, now).await;
+    }
     let txn = repository.db.begin().await.map_err(unexpected)?;
-
+    let (customer_external_ids, line_external_ids) = external_ids(records);
     let customer_ids = existing_ids::<customers::Entity, _>(
         &txn,
         customers::Column::ExternalId,
         customers::Column::Id,
-        records
-            .iter()
-            .map(|r| r.facts().external_id.as_str().to_owned())
-            .collect(),
+        customer_external_ids,
     )
     .await
     .map_err(unexpected)?;
@@ -102,96 +221,17 @@ pub(super) async fn upsert(
         &txn,
         lines::Column::ExternalId,
         lines::Column::Id,
-        records
-            .iter()
-            .flat_map(|r| r.lines().iter().map(|l| l.external_id.as_str().to_owned()))
-            .collect(),
+        line_external_ids,
     )
     .await
     .map_err(unexpected)?;
-
-    let mut customer_rows = Vec::with_capacity(records.len());
-    let mut line_rows = Vec::new();
-    let mut event_rows = Vec::new();
-    let mut terms_rows = Vec::new();
-    let mut charge_rows = Vec::new();
-    let mut all_line_ids = Vec::new();
-    for record in records {
-        let facts = record.facts();
-        let customer_id = id_for(&customer_ids, facts.external_id.as_str());
-        let seal = |column, value: &str| {
-            cipher.seal(sealed::CUSTOMERS, column, &customer_id, value.as_bytes())
-        };
-        customer_rows.push(customers::ActiveModel {
-            id: Set(customer_id.clone()),
-            external_id: Set(facts.external_id.as_str().to_owned()),
-            name_enc: Set(seal(sealed::NAME, facts.name.as_str())),
-            birth_date_enc: Set(seal(sealed::BIRTH_DATE, &facts.birth_date.to_string())),
-            phone_enc: Set(seal(sealed::PHONE, facts.phone.digits())),
-            phone_hash: Set(repository.phone_hash(&facts.phone)),
-            kind: Set(facts.kind.as_str().to_owned()),
-            updated_at: Set(now),
-        });
-        for line in record.lines() {
-            let line_id = id_for(&line_ids, line.external_id.as_str());
-            line_rows.push(lines::ActiveModel {
-                id: Set(line_id.clone()),
-                customer_id: Set(customer_id.clone()),
-                external_id: Set(line.external_id.as_str().to_owned()),
-                msisdn_enc: Set(cipher.seal(
-                    sealed::LINES,
-                    sealed::MSISDN,
-                    &line_id,
-                    line.msisdn.digits().as_bytes(),
-                )),
-                msisdn_hash: Set(repository.phone_hash(&line.msisdn)),
-                device_class: Set(line.device_class.as_str().to_owned()),
-                brand: Set(line.brand.as_str().to_owned()),
-                payment: Set(line.payment.as_str().to_owned()),
-                activated_on: Set(line.activated_on),
-                status: Set(line.status.as_str().to_owned()),
-                suspension_reason: Set(line.suspension.map(|s| s.reason.as_str().to_owned())),
-                suspended_from: Set(line.suspension.map(|s| s.from)),
-                suspended_until: Set(line.suspension.and_then(|s| s.until)),
-                terminated_on: Set(line.termination.map(|t| t.on)),
-                terminated_by: Set(line.termination.map(|t| t.by.as_str().to_owned())),
-                updated_at: Set(now),
-            });
-            for (position, event) in line.contract_events.iter().enumerate() {
-                event_rows.push(contract_events::ActiveModel {
-                    line_id: Set(line_id.clone()),
-                    position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
-                    kind: Set(event.kind.as_str().to_owned()),
-                    occurred_on: Set(event.on),
-                });
-            }
-            if let Some(terms) = line.contract {
-                terms_rows.push(contract_terms::ActiveModel {
-                    line_id: Set(line_id.clone()),
-                    start_on: Set(terms.start),
-                    end_on: Set(terms.end),
-                    device_subsidy: Set(terms.device_subsidy),
-                    additional_subsidy: Set(terms.additional_subsidy),
-                    monthly_discount: Set(terms.monthly_discount),
-                });
-            }
-            if let Some(charge) = line.etf_charged {
-                charge_rows.push(etf_charges::ActiveModel {
-                    line_id: Set(line_id.clone()),
-                    common_subsidy: Set(charge.common_subsidy),
-                    additional_subsidy: Set(charge.additional_subsidy),
-                    discount_return: Set(charge.discount_return),
-                    non_refundable: Set(charge.non_refundable),
-                });
-            }
-            all_line_ids.push(line_id);
-        }
-    }
+    let rows = rows(repository, records, &customer_ids, &line_ids, now);
+    let all_line_ids = rows.line_ids();
 
     let write = async {
         insert_chunked::<customers::Entity, _>(
             &txn,
-            customer_rows,
+            rows.customers.into_iter().map(Into::into).collect(),
             Some(
                 OnConflict::column(customers::Column::ExternalId)
                     .update_columns([
@@ -208,7 +248,7 @@ pub(super) async fn upsert(
         .await?;
         insert_chunked::<lines::Entity, _>(
             &txn,
-            line_rows,
+            rows.lines.into_iter().map(Into::into).collect(),
             Some(
                 OnConflict::column(lines::Column::ExternalId)
                     .update_columns([
@@ -246,9 +286,24 @@ pub(super) async fn upsert(
                 .exec(&txn)
                 .await?;
         }
-        insert_chunked::<contract_events::Entity, _>(&txn, event_rows, None).await?;
-        insert_chunked::<contract_terms::Entity, _>(&txn, terms_rows, None).await?;
-        insert_chunked::<etf_charges::Entity, _>(&txn, charge_rows, None).await?;
+        insert_chunked::<contract_events::Entity, _>(
+            &txn,
+            rows.events.into_iter().map(Into::into).collect(),
+            None,
+        )
+        .await?;
+        insert_chunked::<contract_terms::Entity, _>(
+            &txn,
+            rows.terms.into_iter().map(Into::into).collect(),
+            None,
+        )
+        .await?;
+        insert_chunked::<etf_charges::Entity, _>(
+            &txn,
+            rows.charges.into_iter().map(Into::into).collect(),
+            None,
+        )
+        .await?;
         Ok::<_, sea_orm::DbErr>(())
     };
     write.await.map_err(unexpected)?;

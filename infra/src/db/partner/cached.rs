@@ -1,7 +1,9 @@
-//! Typed reads through the byte cache: a value is stored as JSON; a miss or any cache
-//! failure falls through to the loader (one load per key at a time in this process),
-//! whose answer is cached.
+//! Typed reads through the two-tier cache for the till's values, which hold no
+//! personal data: JSON in Redis, decoded values in process. A miss or any cache failure
+//! falls through to the loader (one load per key at a time in this process), whose
+//! answer is cached.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -9,32 +11,21 @@ use serde::de::DeserializeOwned;
 
 use benefits_domain::error::Unexpected;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Json};
 
 /// The value under `key`, from the cache or else from `load`, which also says how long
 /// the shared tier may keep the value it loaded.
-pub(super) async fn read_through<T, L, F>(
+pub(super) async fn read_through<T, F>(
     cache: &Cache,
     key: &str,
-    load: L,
-) -> Result<T, Unexpected>
+    load: F,
+) -> Result<Arc<T>, Unexpected>
 where
-    T: Serialize + DeserializeOwned,
-    L: Fn() -> F,
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
     F: Future<Output = Result<(T, Duration), Unexpected>>,
 {
-    let bytes = cache
-        .get_or_load(key, async {
-            let (value, ttl) = load().await?;
-            let bytes = serde_json::to_vec(&value).map_err(Unexpected::new)?;
-            Ok::<_, Unexpected>((bytes, ttl))
-        })
+    cache
+        .get_or_load(key, &Json, load)
         .await
-        .map_err(|error| Unexpected::new(error.to_string()))?;
-    if let Ok(value) = serde_json::from_slice(&bytes) {
-        return Ok(value);
-    }
-    // A value cached by another version of the service: drop it, read afresh.
-    cache.invalidate(key).await;
-    Ok(load().await?.0)
+        .map_err(|error| Unexpected::new(error.to_string()))
 }

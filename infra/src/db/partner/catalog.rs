@@ -1,6 +1,7 @@
 //! Partners, stores and offers over sea-orm; offers and stores are cached for the till.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -34,7 +35,7 @@ pub struct SeaCatalogRepository {
 }
 
 /// An offer as cached.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct CachedOffer {
     id: String,
     partner_id: String,
@@ -93,7 +94,7 @@ impl From<CachedOffer> for Offer {
 }
 
 /// A store as cached.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct CachedStore {
     id: String,
     partner_id: String,
@@ -314,7 +315,7 @@ impl CatalogRepository for SeaCatalogRepository {
     }
 
     async fn offer(&self, id: &str) -> Result<Option<Offer>, Unexpected> {
-        let cached: Option<CachedOffer> = read_through(&self.cache, &offer_key(id), || async {
+        let cached = read_through(&self.cache, &offer_key(id), async {
             let row = offers::Entity::find_by_id(id.to_owned())
                 .filter(offers::Column::Active.eq(true))
                 .one(&self.db)
@@ -323,12 +324,12 @@ impl CatalogRepository for SeaCatalogRepository {
             Ok((row.map(CachedOffer::from), CATALOG_TTL))
         })
         .await?;
-        Ok(cached.map(Offer::from))
+        Ok(Option::clone(&cached).map(Offer::from))
     }
 
     async fn store(&self, external_id: &str) -> Result<Option<Store>, Unexpected> {
-        let cached: Option<CachedStore> =
-            read_through(&self.cache, &store_key(external_id), || async {
+        let cached: Arc<Option<CachedStore>> =
+            read_through(&self.cache, &store_key(external_id), async {
                 let row = stores::Entity::find()
                     .filter(stores::Column::ExternalId.eq(external_id))
                     .one(&self.db)
@@ -343,7 +344,7 @@ impl CatalogRepository for SeaCatalogRepository {
                 Ok((store, CATALOG_TTL))
             })
             .await?;
-        Ok(cached.map(|row| Store {
+        Ok(Option::clone(&cached).map(|row| Store {
             id: row.id,
             partner_id: row.partner_id,
             external_id: row.external_id,

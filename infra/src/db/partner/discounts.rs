@@ -2,6 +2,7 @@
 //! hashes; what the till reads (a code's state, a line's usage) is cached and
 //! invalidated by every redemption and cancellation.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -21,7 +22,7 @@ use benefits_domain::partner::{CodeView, DiscountRepository, Redemption, Usage};
 
 use super::cached::read_through;
 use super::{standing_redemptions, till};
-use crate::cache::Cache;
+use crate::cache::{Cache, Codec as _, Json, SharedUpdate};
 use crate::crypto::LookupHasher;
 use crate::db::entities::{discount_codes, offer_usage, redemptions, stores};
 use crate::db::unexpected;
@@ -49,7 +50,7 @@ pub struct SeaDiscountRepository {
 }
 
 /// A code's state as cached.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct CachedCode {
     line_id: String,
     customer_id: String,
@@ -97,6 +98,39 @@ impl SeaDiscountRepository {
     pub(super) fn fingerprint(&self, fingerprint: &str) -> Vec<u8> {
         self.hasher.hash(FINGERPRINT_DOMAIN, fingerprint)
     }
+
+    /// After a redemption commits: this replica sees the code used and the line's new
+    /// usage at once; Redis and the other replicas follow in the background, off the
+    /// till's response path. A code only ever becomes used, so Redis is given its new
+    /// state; usage moves both ways (cancellations), so Redis forgets it.
+    pub(super) async fn after_redemption(
+        &self,
+        hash: &[u8],
+        command: &RedeemCommand,
+        usage: Usage,
+    ) {
+        let state = &command.code_state;
+        let code = Some(CachedCode {
+            line_id: state.line_id.0.clone(),
+            customer_id: state.customer_id.0.clone(),
+            expires_at: state.expires_at,
+            used: true,
+        });
+        let shared = match Json.encode(&code) {
+            Ok(bytes) => SharedUpdate::Set(bytes, KNOWN_CODE_TTL),
+            Err(_) => SharedUpdate::Delete,
+        };
+        self.cache
+            .write_behind(&code_key(hash), Some(code), shared)
+            .await;
+        self.cache
+            .write_behind(
+                &usage_key(&state.line_id.0, &command.offer.id, command.today),
+                Some((usage.day, usage.month, usage.program)),
+                SharedUpdate::Delete,
+            )
+            .await;
+    }
 }
 
 #[async_trait]
@@ -127,7 +161,7 @@ impl DiscountRepository for SeaDiscountRepository {
 
     async fn code(&self, code: &str) -> Result<Option<CodeView>, Unexpected> {
         let hash = self.code_hash(code);
-        let cached: Option<CachedCode> = read_through(&self.cache, &code_key(&hash), || async {
+        let cached = read_through(&self.cache, &code_key(&hash), async {
             let row = discount_codes::Entity::find_by_id(hash.clone())
                 .one(&self.db)
                 .await
@@ -146,7 +180,7 @@ impl DiscountRepository for SeaDiscountRepository {
             Ok((cached, ttl))
         })
         .await?;
-        Ok(cached.map(into_view))
+        Ok(Option::clone(&cached).map(into_view))
     }
 
     async fn usage(
@@ -156,8 +190,8 @@ impl DiscountRepository for SeaDiscountRepository {
         today: NaiveDate,
     ) -> Result<Usage, Unexpected> {
         let [day, month, program] = periods(today);
-        let counts: (i64, i64, i64) =
-            read_through(&self.cache, &usage_key(&line.0, offer, today), || async {
+        let counts: Arc<(i64, i64, i64)> =
+            read_through(&self.cache, &usage_key(&line.0, offer, today), async {
                 let rows = offer_usage::Entity::find()
                     .filter(offer_usage::Column::LineId.eq(&line.0))
                     .filter(offer_usage::Column::OfferId.eq(offer))
@@ -177,10 +211,11 @@ impl DiscountRepository for SeaDiscountRepository {
                 Ok(((used(&day), used(&month), used(&program)), USAGE_TTL))
             })
             .await?;
+        let (day, month, program) = *counts;
         Ok(Usage {
-            day: counts.0,
-            month: counts.1,
-            program: counts.2,
+            day,
+            month,
+            program,
         })
     }
 

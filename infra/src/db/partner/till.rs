@@ -1,19 +1,22 @@
 //! The till's transactions: a redemption consumes its code and counts its usage under
 //! every limit with conditional updates, so concurrent redemptions can never exceed a
-//! limit or use a code twice; a cancellation gives the usage back.
+//! limit or use a code twice; a cancellation gives the usage back. On PostgreSQL a
+//! redemption is one call of a server-side function (one round trip); on SQLite the
+//! same steps run as one transaction.
 
 use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, DatabaseTransaction, DbErr, EntityTrait as _,
-    QueryFilter as _, SqlErr, TransactionTrait as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait as _, QueryFilter as _, SqlErr, Statement,
+    TransactionTrait as _,
 };
 
 use benefits_domain::customer::LineId;
 use benefits_domain::error::Unexpected;
 use benefits_domain::partner::ports::{CancelError, RedeemCommand, RedeemError};
-use benefits_domain::partner::{Redemption, RedemptionStatus};
+use benefits_domain::partner::{Redemption, RedemptionStatus, Usage};
 
-use super::discounts::{SeaDiscountRepository, code_key, periods, usage_key};
+use super::discounts::{SeaDiscountRepository, periods, usage_key};
 use crate::db::entities::{discount_codes, offer_usage, redemptions};
 use crate::db::unexpected;
 
@@ -35,8 +38,13 @@ fn is_unique_violation(error: &DbErr) -> bool {
     matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
 }
 
-/// Adds one use in each period, refusing when a limited period is full.
-async fn count_use(txn: &DatabaseTransaction, command: &RedeemCommand) -> Result<(), RedeemError> {
+/// Adds one use in each period, refusing when a limited period is full; the counts
+/// after it.
+async fn count_use(
+    txn: &DatabaseTransaction,
+    command: &RedeemCommand,
+) -> Result<Usage, RedeemError> {
+    let line_id = &command.code_state.line_id.0;
     let limits = command.offer.limits;
     let periods = periods(command.today);
     for (period, limit) in
@@ -45,7 +53,7 @@ async fn count_use(txn: &DatabaseTransaction, command: &RedeemCommand) -> Result
             .zip([limits.per_day, limits.per_month, limits.per_program])
     {
         offer_usage::Entity::insert(offer_usage::ActiveModel {
-            line_id: Set(command.line_id.0.clone()),
+            line_id: Set(line_id.clone()),
             offer_id: Set(command.offer.id.clone()),
             period: Set(period.clone()),
             used: Set(0),
@@ -67,7 +75,7 @@ async fn count_use(txn: &DatabaseTransaction, command: &RedeemCommand) -> Result
                 offer_usage::Column::Used,
                 Expr::col(offer_usage::Column::Used).add(1),
             )
-            .filter(offer_usage::Column::LineId.eq(&command.line_id.0))
+            .filter(offer_usage::Column::LineId.eq(line_id))
             .filter(offer_usage::Column::OfferId.eq(&command.offer.id))
             .filter(offer_usage::Column::Period.eq(period));
         if let Some(limit) = limit {
@@ -77,15 +85,100 @@ async fn count_use(txn: &DatabaseTransaction, command: &RedeemCommand) -> Result
             return Err(RedeemError::LimitReached);
         }
     }
-    Ok(())
+    let rows = offer_usage::Entity::find()
+        .filter(offer_usage::Column::LineId.eq(line_id))
+        .filter(offer_usage::Column::OfferId.eq(&command.offer.id))
+        .filter(offer_usage::Column::Period.is_in(periods.clone()))
+        .all(txn)
+        .await
+        .map_err(unexpected)?;
+    let used = |period: &str| {
+        rows.iter()
+            .find(|row| row.period == period)
+            .map_or(0, |row| row.used)
+    };
+    let [day, month, program] = &periods;
+    Ok(Usage {
+        day: used(day),
+        month: used(month),
+        program: used(program),
+    })
 }
 
-pub(super) async fn redeem(
-    repository: &SeaDiscountRepository,
-    command: &RedeemCommand,
-) -> Result<Redemption, RedeemError> {
-    let hash = repository.code_hash(&command.code);
-    let txn = repository.db.begin().await.map_err(unexpected)?;
+/// What a redemption writes, once its id and hashes are known.
+struct Redeeming<'a> {
+    command: &'a RedeemCommand,
+    id: String,
+    code_hash: Vec<u8>,
+    fingerprint: Vec<u8>,
+}
+
+/// The redemption in one round trip: `benefits_redeem` (migration
+/// `m20261203_000500`) locks, checks and writes everything in one call.
+async fn redeem_in_one_call(
+    db: &DatabaseConnection,
+    redeeming: &Redeeming<'_>,
+) -> Result<Usage, RedeemError> {
+    let command = redeeming.command;
+    let [day, month, program] = periods(command.today);
+    let limits = command.offer.limits;
+    let statement = Statement::from_sql_and_values(
+        DbBackend::Postgres,
+        "SELECT outcome, day_used, month_used, program_used FROM benefits_redeem(\
+         $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+        [
+            redeeming.code_hash.clone().into(),
+            command.now.into(),
+            command.today.into(),
+            command.offer.id.clone().into(),
+            day.into(),
+            month.into(),
+            program.into(),
+            limits.per_day.into(),
+            limits.per_month.into(),
+            limits.per_program.into(),
+            redeeming.id.clone().into(),
+            command.store.id.clone().into(),
+            command.purchase_amount.into(),
+            command.discount_amount.into(),
+            command.idempotency_key.clone().into(),
+            redeeming.fingerprint.clone().into(),
+        ],
+    );
+    let row = match db.query_one_raw(statement).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return Err(Unexpected::new("benefits_redeem returned no row").into()),
+        Err(error) if is_unique_violation(&error) => return Err(RedeemError::KeyTaken),
+        Err(error) => return Err(unexpected(error).into()),
+    };
+    let outcome: String = row.try_get("", "outcome").map_err(unexpected)?;
+    let count = |column: &str| -> Result<i64, RedeemError> {
+        row.try_get::<Option<i64>>("", column)
+            .map(Option::unwrap_or_default)
+            .map_err(|error| unexpected(error).into())
+    };
+    match outcome.as_str() {
+        "REDEEMED" => Ok(Usage {
+            day: count("day_used")?,
+            month: count("month_used")?,
+            program: count("program_used")?,
+        }),
+        "CODE_USED" => Err(RedeemError::CodeUsed),
+        "CODE_EXPIRED" => Err(RedeemError::CodeExpired),
+        "LIMIT_REACHED" => Err(RedeemError::LimitReached),
+        other => Err(Unexpected::new(format!("benefits_redeem answered {other}")).into()),
+    }
+}
+
+/// The redemption as one transaction of several statements (SQLite, whose single
+/// connection serialises them anyway).
+async fn redeem_in_transaction(
+    db: &DatabaseConnection,
+    redeeming: &Redeeming<'_>,
+) -> Result<Usage, RedeemError> {
+    let command = redeeming.command;
+    let hash = &redeeming.code_hash;
+    let txn = db.begin().await.map_err(unexpected)?;
     let consumed = discount_codes::Entity::update_many()
         .col_expr(discount_codes::Column::UsedAt, Expr::value(command.now))
         .filter(discount_codes::Column::CodeHash.eq(hash.clone()))
@@ -95,7 +188,7 @@ pub(super) async fn redeem(
         .await
         .map_err(unexpected)?;
     if consumed.rows_affected == 0 {
-        let code = discount_codes::Entity::find_by_id(hash)
+        let code = discount_codes::Entity::find_by_id(hash.clone())
             .one(&txn)
             .await
             .map_err(unexpected)?;
@@ -104,13 +197,12 @@ pub(super) async fn redeem(
             _ => RedeemError::CodeUsed,
         });
     }
-    count_use(&txn, command).await?;
-    let id = uuid::Uuid::new_v4().to_string();
+    let usage = count_use(&txn, command).await?;
     let row = redemptions::ActiveModel {
-        id: Set(id.clone()),
+        id: Set(redeeming.id.clone()),
         code_hash: Set(hash.clone()),
         store_id: Set(command.store.id.clone()),
-        line_id: Set(command.line_id.0.clone()),
+        line_id: Set(command.code_state.line_id.0.clone()),
         offer_id: Set(command.offer.id.clone()),
         purchase_amount: Set(command.purchase_amount),
         discount_amount: Set(command.discount_amount),
@@ -119,22 +211,7 @@ pub(super) async fn redeem(
         redeemed_on: Set(command.today),
         cancelled_at: Set(None),
         idempotency_key: Set(command.idempotency_key.clone()),
-        fingerprint: Set(repository.fingerprint(&command.fingerprint)),
-    };
-    let model = redemptions::Model {
-        id,
-        code_hash: hash.clone(),
-        store_id: command.store.id.clone(),
-        line_id: command.line_id.0.clone(),
-        offer_id: command.offer.id.clone(),
-        purchase_amount: command.purchase_amount,
-        discount_amount: command.discount_amount,
-        status: RedemptionStatus::Redeemed.as_str().to_owned(),
-        redeemed_at: command.now,
-        redeemed_on: command.today,
-        cancelled_at: None,
-        idempotency_key: command.idempotency_key.clone(),
-        fingerprint: Vec::new(),
+        fingerprint: Set(redeeming.fingerprint.clone()),
     };
     match redemptions::Entity::insert(row)
         .exec_without_returning(&txn)
@@ -145,16 +222,37 @@ pub(super) async fn redeem(
         Ok(_) => {}
     }
     txn.commit().await.map_err(unexpected)?;
-    repository.cache.invalidate(&code_key(&hash)).await;
+    Ok(usage)
+}
+
+pub(super) async fn redeem(
+    repository: &SeaDiscountRepository,
+    command: &RedeemCommand,
+) -> Result<Redemption, RedeemError> {
+    let redeeming = Redeeming {
+        command,
+        id: uuid::Uuid::new_v4().to_string(),
+        code_hash: repository.code_hash(&command.code),
+        fingerprint: repository.fingerprint(&command.fingerprint),
+    };
+    let usage = match repository.db.get_database_backend() {
+        DbBackend::Postgres => redeem_in_one_call(&repository.db, &redeeming).await?,
+        _ => redeem_in_transaction(&repository.db, &redeeming).await?,
+    };
     repository
-        .cache
-        .invalidate(&usage_key(
-            &command.line_id.0,
-            &command.offer.id,
-            command.today,
-        ))
+        .after_redemption(&redeeming.code_hash, command, usage)
         .await;
-    Ok(redemption(model)?)
+    Ok(Redemption {
+        id: redeeming.id,
+        store_id: command.store.id.clone(),
+        line_id: command.code_state.line_id.clone(),
+        offer_id: command.offer.id.clone(),
+        purchase_amount: command.purchase_amount,
+        discount_amount: command.discount_amount,
+        status: RedemptionStatus::Redeemed,
+        redeemed_at: command.now,
+        redeemed_on: command.today,
+    })
 }
 
 pub(super) async fn cancel(
