@@ -231,7 +231,7 @@ impl App {
         let discounts = DiscountService::new(
             Arc::new(SeaCatalogRepository::new(db.clone(), cache.clone())),
             Arc::new(
-                SeaDiscountRepository::new(db.clone(), cache.clone(), keys.hasher)
+                SeaDiscountRepository::new(db.clone(), cache.clone(), keys.hasher.clone())
                     .reading_from(reads.clone()),
             ),
             customer_repository.clone(),
@@ -241,7 +241,10 @@ impl App {
             clock.clone(),
         );
         let appreciation = AppreciationService::new(
-            Arc::new(SeaAppreciationRepository::new(db.clone())),
+            Arc::new(SeaAppreciationRepository::new(
+                db.clone(),
+                keys.hasher.clone(),
+            )),
             customer_repository.clone(),
             campaigns.clone(),
             Arc::new(RandomCodes),
@@ -250,7 +253,10 @@ impl App {
         )
         .reporting_from(
             report_customers.clone(),
-            Arc::new(SeaAppreciationRepository::new(reads.clone())),
+            Arc::new(SeaAppreciationRepository::new(
+                reads.clone(),
+                keys.hasher.clone(),
+            )),
         );
         let customers =
             CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());

@@ -542,6 +542,57 @@ mod tests {
     }
 
     #[test]
+    fn the_pool_size_and_trusted_proxies_are_checked() {
+        let zero = Settings {
+            database_pool_size: Some(0),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(zero).is_err());
+        let proxies = Settings {
+            trusted_proxies: Some("10.0.0.0/8, ::1".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            Config::from_settings(proxies)
+                .unwrap()
+                .trusted_proxies
+                .len(),
+            2
+        );
+        let typo = Settings {
+            trusted_proxies: Some("10.0.0.0/88".into()),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(typo).is_err());
+    }
+
+    #[test]
+    fn an_oidc_sign_in_needs_all_three_settings_and_the_providers_keys() {
+        let partial = Settings {
+            oidc_issuer: Some("https://idp".into()),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(partial).is_err());
+        let without_keys = Settings {
+            oidc_issuer: Some("https://idp/".into()),
+            oidc_client_id: Some("console".into()),
+            oidc_redirect_uri: Some("https://benefits/admin/".into()),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(without_keys.clone()).is_err());
+        let complete = Settings {
+            token_jwks: Some("https://idp/jwks".into()),
+            ..without_keys
+        };
+        let config = Config::from_settings(complete).unwrap();
+        assert_eq!(
+            config.oidc.unwrap().issuer,
+            "https://idp",
+            "no trailing slash"
+        );
+    }
+
+    #[test]
     fn the_clock_accepts_an_rfc3339_instant_with_an_offset() {
         let given = Settings {
             clock: Some("2026-01-14T09:00:00+09:00".into()),

@@ -234,6 +234,10 @@ pub(super) fn benefit_error(error: BenefitError) -> ApiError {
             ErrorCode::AlreadyApplied,
             "the voucher is activated: the choice is final",
         ),
+        BenefitError::IdempotencyConflict => ApiError::new(
+            ErrorCode::IdempotencyConflict,
+            "this idempotency key was used with a different input",
+        ),
         BenefitError::Unexpected(cause) => ApiError::internal(cause),
     }
 }

@@ -3,6 +3,7 @@
 mod appreciation;
 mod audit;
 mod campaign;
+mod claim_filing;
 mod connection;
 mod customer;
 pub mod entities;

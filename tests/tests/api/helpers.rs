@@ -498,6 +498,26 @@ pub async fn spawn_app_on_postgres(base: &str, url: impl FnOnce(&str) -> String)
     app
 }
 
+/// Starts a server on a fresh database of the PostgreSQL at `base` with its settings
+/// changed by `customize`.
+pub async fn spawn_app_on_postgres_with(
+    base: &str,
+    customize: impl FnOnce(Settings) -> Settings,
+) -> TestApp {
+    let (database_url, name) = create_postgres_database(base).await;
+    let mut app = spawn_configured(
+        DEFAULT_CLOCK,
+        None,
+        false,
+        Some(database_url),
+        false,
+        customize,
+    )
+    .await;
+    app.postgres = Some((base.to_owned(), name));
+    app
+}
+
 /// Builds the app on `database_url` with test keys without serving it: what starting
 /// the service there would say (the error with its causes).
 pub async fn build_app_on(database_url: &str) -> Result<App, String> {

@@ -1,7 +1,8 @@
 //! TLS to PostgreSQL (`sslmode` require, verify-ca, verify-full with `sslrootcert`),
 //! against this machine's PostgreSQL with its own certificate (its SSL is on; skipped
 //! where no PostgreSQL answers or its SSL is off), and `rediss://` to a redis-server
-//! and a Redis Cluster the test starts with a certificate it makes.
+//! and a Redis Cluster the test starts with a certificate it makes; and the size of the
+//! database pool.
 //!
 //! This machine's PostgreSQL presents Debian's self-signed "snakeoil" certificate for
 //! `localhost`, which Debian also links into the system trust store, and sqlx adds
@@ -390,4 +391,34 @@ async fn a_redis_cluster_over_tls_serves_the_shared_tier() {
         second,
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_database_pool_holds_at_most_the_configured_connections() {
+    let Some(base) = postgres_base_url().await else {
+        eprintln!("no PostgreSQL: skipped");
+        return;
+    };
+    let app = crate::helpers::spawn_app_on_postgres_with(&base, |settings| {
+        benefits_api::config::Settings {
+            database_pool_size: Some(2),
+            ..settings
+        }
+    })
+    .await;
+    app.import(C_1001).await;
+    let answers = app
+        .graphql_concurrently(Role::Customer, "C-1001", ME, vec![json!({}); 24])
+        .await;
+    assert!(
+        answers
+            .iter()
+            .all(|answer| answer["data"]["me"]["externalId"] == "C-1001"),
+        "every request is served through two connections"
+    );
+    let (_, connections) = tls_connections(&base, &database_of(&app.database_url())).await;
+    assert!(
+        (1..=2).contains(&connections),
+        "{connections} connections for a pool of 2"
+    );
 }
