@@ -535,6 +535,11 @@ mod tests {
             database_url: Some("postgres://user:pw-sentinel@localhost/x".into()),
             data_keys: Some("1:key-sentinel".into()),
             lookup_key: Some("lookup-sentinel".into()),
+            token_jwks: Some("https://idp/jwks".into()),
+            oidc_issuer: Some("https://idp".into()),
+            oidc_client_id: Some("console".into()),
+            oidc_redirect_uri: Some("https://benefits/admin/".into()),
+            oidc_client_secret: Some("client-secret-sentinel".into()),
             ..Settings::default()
         };
         let printed = format!("{:?}", Config::from_settings(given).unwrap());
