@@ -579,11 +579,18 @@ export async function audit(main) {
     const filter = { actor: v.actor ?? null, action: v.action ?? null, customerId: v.customerId ?? null };
     const data = await gql(
       `query($filter: AuditFilter!, $first: Int!) { auditEntries(filter: $filter, first: $first) {
-        sequence at actorRole actor action customerId channel detail } auditChain { entries valid firstBroken } }`,
+        sequence at actorRole actor action customerId channel detail } auditChain { entries valid firstBroken truncated headSequence } }`,
       { filter, first: Number(v.first ?? 50) },
     );
     const c = data.auditChain;
-    fill(chain, c.valid ? t('audit.intact', { count: number(c.entries) }) : t('audit.broken', { entry: c.firstBroken }));
+    fill(
+      chain,
+      c.valid
+        ? t('audit.intact', { count: number(c.entries) })
+        : c.truncated
+          ? t('audit.truncated', { first: c.firstBroken, head: c.headSequence })
+          : t('audit.broken', { entry: c.firstBroken }),
+    );
     chain.className = c.valid ? 'good' : 'bad';
     fill(
       entries,

@@ -14,34 +14,42 @@ export class ApiError extends Error {
   }
 }
 
-function decodePart(part) {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
-  return JSON.parse(atob(padded));
-}
+/** Whom the session's token names, as the service verified it (kept in memory only). */
+let who = null;
 
-/** The signed-in session: the token and what its payload says (not verified here; the
- * service verifies every request). */
+/** The signed-in session: the token, and the role and subject the service says it
+ * names (the console never reads a token's claims itself: an identity provider's
+ * roles sit wherever its configuration puts them). */
 export const session = {
   token() {
     return sessionStorage.getItem(TOKEN_KEY);
   },
-  claims() {
-    const token = this.token();
-    if (!token) return null;
-    try {
-      return decodePart(token.split('.')[1]);
-    } catch {
-      return null;
-    }
-  },
   role() {
-    return this.claims()?.role ?? null;
+    return who?.role ?? null;
   },
-  save(token) {
+  subject() {
+    return who?.subject ?? null;
+  },
+  /** Keeps `token` once the service has said whom it names; false when it refuses it. */
+  async establish(token) {
+    const response = await fetch('/admin/session', {
+      headers: { authorization: `Bearer ${token.trim()}` },
+    });
+    if (!response.ok) {
+      this.clear();
+      return false;
+    }
+    who = await response.json();
     sessionStorage.setItem(TOKEN_KEY, token.trim());
+    return true;
+  },
+  /** After a reload: asks again whom the kept token names. */
+  async restore() {
+    const token = this.token();
+    if (token && !who) await this.establish(token);
   },
   clear() {
+    who = null;
     sessionStorage.removeItem(TOKEN_KEY);
   },
 };

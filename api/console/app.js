@@ -63,6 +63,7 @@ function labelSwitcher() {
 }
 
 async function route() {
+  await session.restore();
   translatePage();
   labelSwitcher();
   nav.setAttribute('aria-label', t('app.sections'));
@@ -78,8 +79,7 @@ async function route() {
   }
   const wanted = location.hash.replace(/^#\//, '');
   const current = available.find(([name]) => name === wanted) ?? available[0];
-  const claims = session.claims();
-  fill(who, h('code', { class: 'subject' }, claims.sub), ` · ${word('Role', claims.role)}`);
+  fill(who, h('code', { class: 'subject' }, session.subject()), ` · ${word('Role', session.role())}`);
   signOut.hidden = false;
   fill(
     nav,

@@ -23,14 +23,39 @@ use benefits_infra::db::{
     SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
     SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
+use benefits_infra::oidc::OidcClient;
 use benefits_infra::rate_limit::RateLimiter;
-use benefits_infra::tokens::{SigningKey, TokenAudience, TokenService};
+use benefits_infra::tokens::{
+    ClaimPaths, IdentityProvider, ProviderKeys, SigningKey, TokenAudience, TokenService,
+};
 
 use crate::config::{Config, KeySource};
 use crate::metrics::Metrics;
 
 /// How long an entry of the in-process cache tier may live.
 const LOCAL_CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long connecting to the identity provider may take.
+const OUTBOUND_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The HTTP client for the identity provider (JWKS, discovery, token endpoint): TLS
+/// over the system's trust store, no redirects followed, bounded waits.
+fn outbound_http() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(OUTBOUND_CONNECT_TIMEOUT)
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .context("cannot build the HTTP client")
+}
+
+/// The certificate authorities of a `rediss://` server, when a file names them.
+fn redis_ca(file: Option<&std::path::Path>) -> anyhow::Result<Option<Vec<u8>>> {
+    file.map(|path| {
+        std::fs::read(path)
+            .with_context(|| format!("cannot read the Redis CA file {}", path.display()))
+    })
+    .transpose()
+}
 
 /// The running service's parts.
 #[derive(Clone)]
@@ -54,6 +79,10 @@ pub struct App {
     pub reports: Arc<dyn ReportRepository>,
     pub metrics: Arc<Metrics>,
     pub rate_limiter: RateLimiter,
+    /// The client for calls to the identity provider.
+    pub http: reqwest::Client,
+    /// The console's sign-in through the identity provider, when configured.
+    pub oidc: Option<Arc<OidcClient>>,
 }
 
 struct Keys {
@@ -109,7 +138,7 @@ impl App {
         let backend = Backend::of_url(url)
             .context("the database URL must start with sqlite: or postgres://")?;
         let pool_size = match backend {
-            Backend::Postgres => 16,
+            Backend::Postgres => config.database_pool_size,
             // One connection: SQLite has one writer, and a second connection's
             // read-then-write transaction would fail with SQLITE_BUSY instead of waiting.
             Backend::Sqlite => 1,
@@ -141,18 +170,34 @@ impl App {
             issuer: config.token_issuer.clone(),
             audience: config.token_audience.clone(),
         };
-        let tokens = Arc::new(TokenService::new(
+        let http = outbound_http()?;
+        let mut tokens = TokenService::new(
             audience,
             &config.verifying_keys,
             keys.signing,
             clock.clone(),
-        )?);
+        )?;
+        if let Some(provider) = &config.identity_provider {
+            let keys = ProviderKeys::load(provider.jwks.clone(), http.clone())
+                .await
+                .context("cannot load the identity provider's keys")?;
+            tokens = tokens.trusting(IdentityProvider {
+                keys,
+                claims: ClaimPaths::new(&provider.role_claim, &provider.subject_claim),
+            });
+        }
+        let tokens = Arc::new(tokens);
 
         let remote = match &config.redis_url {
             Some(url) => Some(
-                RedisTier::connect(url.expose(), config.redis_topology, &config.redis_prefix)
-                    .await
-                    .context("invalid Redis URL")?,
+                RedisTier::connect(
+                    url.expose(),
+                    config.redis_topology,
+                    &config.redis_prefix,
+                    redis_ca(config.redis_ca_cert.as_deref())?,
+                )
+                .await
+                .context("invalid Redis URL")?,
             ),
             None => None,
         };
@@ -187,7 +232,7 @@ impl App {
         let discounts = DiscountService::new(
             Arc::new(SeaCatalogRepository::new(db.clone(), cache.clone())),
             Arc::new(
-                SeaDiscountRepository::new(db.clone(), cache.clone(), keys.hasher)
+                SeaDiscountRepository::new(db.clone(), cache.clone(), keys.hasher.clone())
                     .reading_from(reads.clone()),
             ),
             customer_repository.clone(),
@@ -197,7 +242,10 @@ impl App {
             clock.clone(),
         );
         let appreciation = AppreciationService::new(
-            Arc::new(SeaAppreciationRepository::new(db.clone())),
+            Arc::new(SeaAppreciationRepository::new(
+                db.clone(),
+                keys.hasher.clone(),
+            )),
             customer_repository.clone(),
             campaigns.clone(),
             Arc::new(RandomCodes),
@@ -206,7 +254,10 @@ impl App {
         )
         .reporting_from(
             report_customers.clone(),
-            Arc::new(SeaAppreciationRepository::new(reads.clone())),
+            Arc::new(SeaAppreciationRepository::new(
+                reads.clone(),
+                keys.hasher.clone(),
+            )),
         );
         let customers =
             CustomerService::new(customer_repository.clone(), audit.clone(), clock.clone());
@@ -236,6 +287,16 @@ impl App {
         .reporting_from(report_customers, report_refunds);
         let reports: Arc<dyn ReportRepository> = Arc::new(SeaReportRepository::new(reads));
 
+        let oidc = config.oidc.as_ref().map(|oidc| {
+            Arc::new(OidcClient::new(
+                http.clone(),
+                oidc.issuer.clone(),
+                oidc.client_id.clone(),
+                oidc.redirect_uri.clone(),
+                oidc.scope.clone(),
+                oidc.client_secret.clone(),
+            ))
+        });
         Ok(Self {
             config: Arc::new(config),
             db,
@@ -255,6 +316,8 @@ impl App {
             reports,
             metrics: Arc::default(),
             rate_limiter,
+            oidc,
+            http,
         })
     }
 }

@@ -11,6 +11,9 @@ use clap::Args;
 
 use benefits_infra::cache::RedisTopology;
 use benefits_infra::crypto::Secret;
+use benefits_infra::tokens::JwksSource;
+
+use crate::http::IpNet;
 
 const DEFAULT_DATABASE_URL: &str = "sqlite://benefits.db";
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -18,6 +21,10 @@ const DEFAULT_ISSUER: &str = "benefits";
 const DEFAULT_AUDIENCE: &str = "benefits-api";
 const DEFAULT_REDIS_PREFIX: &str = "benefits:";
 const DEFAULT_LOCAL_CACHE_CAPACITY: u64 = 100_000;
+const DEFAULT_POSTGRES_POOL_SIZE: u32 = 16;
+const DEFAULT_ROLE_CLAIM: &str = "role";
+const DEFAULT_SUBJECT_CLAIM: &str = "sub";
+const DEFAULT_OIDC_SCOPE: &str = "openid";
 
 /// Settings every command accepts as flags or environment variables. Each is optional:
 /// what is missing comes from the config file, then from the embedded default.
@@ -45,6 +52,10 @@ pub struct Settings {
         hide_env_values = true
     )]
     pub database_read_url: Option<String>,
+    /// Connections per PostgreSQL pool (the primary's, and the read replica's when set)
+    /// of each process (default: 16; SQLite always uses one).
+    #[arg(long, global = true, env = "BENEFITS_DATABASE_POOL_SIZE")]
+    pub database_pool_size: Option<u32>,
     /// Redis URL for the shared cache tier; unset: in-process cache only.
     #[arg(
         long,
@@ -56,6 +67,10 @@ pub struct Settings {
     /// The Redis URL lists comma-separated nodes of a Redis Cluster (default: false).
     #[arg(long, global = true, env = "BENEFITS_REDIS_CLUSTER")]
     pub redis_cluster: Option<bool>,
+    /// PEM file of the certificate authorities a `rediss://` server is checked against
+    /// (default: the system's trust store).
+    #[arg(long, global = true, env = "BENEFITS_REDIS_CA_CERT")]
+    pub redis_ca_cert: Option<PathBuf>,
     /// Entries of the in-process cache tier (default: 100000; 0 turns the tier off, so
     /// every read goes to Redis or the database, as the benchmarks measure).
     #[arg(long, global = true, env = "BENEFITS_LOCAL_CACHE_CAPACITY")]
@@ -115,6 +130,43 @@ pub struct Settings {
     /// Expected token audience (default: benefits-api).
     #[arg(long, global = true, env = "BENEFITS_TOKEN_AUDIENCE")]
     pub token_audience: Option<String>,
+    /// The identity provider's JWKS: a file path, or an `https://` (or `http://`) URL
+    /// fetched again when a token names an unknown `kid` (at most once a minute).
+    #[arg(long, global = true, env = "BENEFITS_TOKEN_JWKS")]
+    pub token_jwks: Option<String>,
+    /// Dotted claim path of the role in the provider's tokens (default: role).
+    #[arg(long, global = true, env = "BENEFITS_TOKEN_ROLE_CLAIM")]
+    pub token_role_claim: Option<String>,
+    /// Claim of the subject (customer, store or staff id) in the provider's tokens
+    /// (default: sub).
+    #[arg(long, global = true, env = "BENEFITS_TOKEN_SUBJECT_CLAIM")]
+    pub token_subject_claim: Option<String>,
+    /// OpenID Connect issuer for the console's sign-in (its discovery document is at
+    /// ISSUER/.well-known/openid-configuration).
+    #[arg(long, global = true, env = "BENEFITS_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// The console's OpenID Connect client id.
+    #[arg(long, global = true, env = "BENEFITS_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// Where the provider sends the browser back: the console's address, like
+    /// https://benefits.example/admin/.
+    #[arg(long, global = true, env = "BENEFITS_OIDC_REDIRECT_URI")]
+    pub oidc_redirect_uri: Option<String>,
+    /// The client secret, for a confidential client (unset: a public client, PKCE only).
+    #[arg(
+        long,
+        global = true,
+        env = "BENEFITS_OIDC_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub oidc_client_secret: Option<String>,
+    /// Scopes the console asks for (default: openid).
+    #[arg(long, global = true, env = "BENEFITS_OIDC_SCOPE")]
+    pub oidc_scope: Option<String>,
+    /// Proxies whose `X-Forwarded-For` is believed, as comma-separated CIDRs
+    /// (`10.0.0.0/8,::1/128`); unset: the peer is the client.
+    #[arg(long, global = true, env = "BENEFITS_TRUSTED_PROXIES")]
+    pub trusted_proxies: Option<String>,
     /// `json` (default) or `pretty`.
     #[arg(long, global = true, env = "BENEFITS_LOG_FORMAT")]
     pub log_format: Option<String>,
@@ -130,8 +182,10 @@ impl Settings {
             config: self.config.or(lower.config),
             database_url: self.database_url.or(lower.database_url),
             database_read_url: self.database_read_url.or(lower.database_read_url),
+            database_pool_size: self.database_pool_size.or(lower.database_pool_size),
             redis_url: self.redis_url.or(lower.redis_url),
             redis_cluster: self.redis_cluster.or(lower.redis_cluster),
+            redis_ca_cert: self.redis_ca_cert.or(lower.redis_ca_cert),
             local_cache_capacity: self.local_cache_capacity.or(lower.local_cache_capacity),
             redis_prefix: self.redis_prefix.or(lower.redis_prefix),
             listen: self.listen.or(lower.listen),
@@ -146,6 +200,15 @@ impl Settings {
             verifying_keys: self.verifying_keys.or(lower.verifying_keys),
             token_issuer: self.token_issuer.or(lower.token_issuer),
             token_audience: self.token_audience.or(lower.token_audience),
+            token_jwks: self.token_jwks.or(lower.token_jwks),
+            token_role_claim: self.token_role_claim.or(lower.token_role_claim),
+            token_subject_claim: self.token_subject_claim.or(lower.token_subject_claim),
+            oidc_issuer: self.oidc_issuer.or(lower.oidc_issuer),
+            oidc_client_id: self.oidc_client_id.or(lower.oidc_client_id),
+            oidc_redirect_uri: self.oidc_redirect_uri.or(lower.oidc_redirect_uri),
+            oidc_client_secret: self.oidc_client_secret.or(lower.oidc_client_secret),
+            oidc_scope: self.oidc_scope.or(lower.oidc_scope),
+            trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
             log_format: self.log_format.or(lower.log_format),
             skip_migrations: self.skip_migrations.or(lower.skip_migrations),
         }
@@ -170,13 +233,35 @@ pub struct ConfiguredKeys {
     pub signing_key: Option<(String, Secret<String>)>,
 }
 
+/// The identity provider whose tokens are trusted.
+#[derive(Debug, Clone)]
+pub struct IdentityProviderConfig {
+    pub jwks: JwksSource,
+    pub role_claim: String,
+    pub subject_claim: String,
+}
+
+/// The console's sign-in through the identity provider (OpenID Connect authorization
+/// code with PKCE).
+#[derive(Debug, Clone)]
+pub struct OidcConfig {
+    pub issuer: String,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub client_secret: Option<Secret<String>>,
+    pub scope: String,
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: Secret<String>,
     pub database_read_url: Option<Secret<String>>,
+    /// Connections per PostgreSQL pool.
+    pub database_pool_size: u32,
     pub redis_url: Option<Secret<String>>,
     pub redis_topology: RedisTopology,
+    pub redis_ca_cert: Option<PathBuf>,
     pub redis_prefix: String,
     pub local_cache_capacity: u64,
     pub listen: SocketAddr,
@@ -186,6 +271,9 @@ pub struct Config {
     pub verifying_keys: Vec<(String, String)>,
     pub token_issuer: String,
     pub token_audience: String,
+    pub identity_provider: Option<IdentityProviderConfig>,
+    pub oidc: Option<OidcConfig>,
+    pub trusted_proxies: Vec<IpNet>,
     pub json_logs: bool,
     pub migrate_on_start: bool,
 }
@@ -297,6 +385,65 @@ impl Config {
             })
             .transpose()?
             .unwrap_or_default();
+        let identity_provider = settings
+            .token_jwks
+            .filter(|jwks| !jwks.trim().is_empty())
+            .map(|jwks| IdentityProviderConfig {
+                jwks: JwksSource::parse(&jwks),
+                role_claim: settings
+                    .token_role_claim
+                    .unwrap_or_else(|| DEFAULT_ROLE_CLAIM.to_owned()),
+                subject_claim: settings
+                    .token_subject_claim
+                    .unwrap_or_else(|| DEFAULT_SUBJECT_CLAIM.to_owned()),
+            });
+        let oidc = match (
+            settings.oidc_issuer,
+            settings.oidc_client_id,
+            settings.oidc_redirect_uri,
+        ) {
+            (None, None, None) => None,
+            (Some(issuer), Some(client_id), Some(redirect_uri)) => {
+                anyhow::ensure!(
+                    identity_provider.is_some(),
+                    "the console's OpenID Connect sign-in needs BENEFITS_TOKEN_JWKS to verify \
+                     the provider's tokens"
+                );
+                Some(OidcConfig {
+                    issuer: issuer.trim_end_matches('/').to_owned(),
+                    client_id,
+                    redirect_uri,
+                    client_secret: settings.oidc_client_secret.map(Secret::new),
+                    scope: settings
+                        .oidc_scope
+                        .unwrap_or_else(|| DEFAULT_OIDC_SCOPE.to_owned()),
+                })
+            }
+            _ => anyhow::bail!(
+                "BENEFITS_OIDC_ISSUER, BENEFITS_OIDC_CLIENT_ID and BENEFITS_OIDC_REDIRECT_URI go \
+                 together"
+            ),
+        };
+        let trusted_proxies = settings
+            .trusted_proxies
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|cidr| !cidr.is_empty())
+            .map(|cidr| {
+                cidr.parse::<IpNet>().with_context(|| {
+                    format!("trusted proxy {cidr:?} is not a CIDR like 10.0.0.0/8")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let database_pool_size = settings
+            .database_pool_size
+            .unwrap_or(DEFAULT_POSTGRES_POOL_SIZE);
+        anyhow::ensure!(
+            database_pool_size > 0,
+            "the database pool size must be at least 1"
+        );
         let json_logs = match settings.log_format.as_deref() {
             None | Some("json") => true,
             Some("pretty") => false,
@@ -308,6 +455,7 @@ impl Config {
                 .database_read_url
                 .filter(|url| !url.is_empty())
                 .map(Secret::new),
+            database_pool_size,
             redis_url: settings
                 .redis_url
                 .filter(|url| !url.is_empty())
@@ -317,6 +465,7 @@ impl Config {
             } else {
                 RedisTopology::Standalone
             },
+            redis_ca_cert: settings.redis_ca_cert,
             redis_prefix: settings
                 .redis_prefix
                 .unwrap_or_else(|| DEFAULT_REDIS_PREFIX.to_owned()),
@@ -334,6 +483,9 @@ impl Config {
             token_audience: settings
                 .token_audience
                 .unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned()),
+            identity_provider,
+            oidc,
+            trusted_proxies,
             json_logs,
             migrate_on_start: !settings.skip_migrations.unwrap_or(false),
         })
@@ -383,10 +535,66 @@ mod tests {
             database_url: Some("postgres://user:pw-sentinel@localhost/x".into()),
             data_keys: Some("1:key-sentinel".into()),
             lookup_key: Some("lookup-sentinel".into()),
+            token_jwks: Some("https://idp/jwks".into()),
+            oidc_issuer: Some("https://idp".into()),
+            oidc_client_id: Some("console".into()),
+            oidc_redirect_uri: Some("https://benefits/admin/".into()),
+            oidc_client_secret: Some("client-secret-sentinel".into()),
             ..Settings::default()
         };
         let printed = format!("{:?}", Config::from_settings(given).unwrap());
         assert!(!printed.contains("sentinel"), "{printed}");
+    }
+
+    #[test]
+    fn the_pool_size_and_trusted_proxies_are_checked() {
+        let zero = Settings {
+            database_pool_size: Some(0),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(zero).is_err());
+        let proxies = Settings {
+            trusted_proxies: Some("10.0.0.0/8, ::1".into()),
+            ..Settings::default()
+        };
+        assert_eq!(
+            Config::from_settings(proxies)
+                .unwrap()
+                .trusted_proxies
+                .len(),
+            2
+        );
+        let typo = Settings {
+            trusted_proxies: Some("10.0.0.0/88".into()),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(typo).is_err());
+    }
+
+    #[test]
+    fn an_oidc_sign_in_needs_all_three_settings_and_the_providers_keys() {
+        let partial = Settings {
+            oidc_issuer: Some("https://idp".into()),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(partial).is_err());
+        let without_keys = Settings {
+            oidc_issuer: Some("https://idp/".into()),
+            oidc_client_id: Some("console".into()),
+            oidc_redirect_uri: Some("https://benefits/admin/".into()),
+            ..Settings::default()
+        };
+        assert!(Config::from_settings(without_keys.clone()).is_err());
+        let complete = Settings {
+            token_jwks: Some("https://idp/jwks".into()),
+            ..without_keys
+        };
+        let config = Config::from_settings(complete).unwrap();
+        assert_eq!(
+            config.oidc.unwrap().issuer,
+            "https://idp",
+            "no trailing slash"
+        );
     }
 
     #[test]

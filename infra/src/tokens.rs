@@ -1,6 +1,12 @@
-//! JSON Web Tokens (RFC 8725 practice): EdDSA only, the algorithm fixed by the key and
-//! never taken from the token, `typ` checked, keys looked up by `kid`, and `exp`, `nbf`,
-//! `iss`, `aud`, `sub` required and checked against the service's one clock.
+//! JSON Web Tokens (RFC 8725 practice): the algorithm fixed by the key and never taken
+//! from the token, `typ` checked, keys looked up by `kid`, and `exp`, `nbf`, `iss`,
+//! `aud` checked against the service's one clock. The service's own tokens are EdDSA
+//! (`typ: at+jwt`, role in `role`, subject in `sub`); an identity provider's are
+//! RS256, ES256 or EdDSA from its JWKS, with the role and subject at configured claims.
+
+mod claims;
+mod jwks;
+mod ring_provider;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,14 +15,21 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::Value;
 
 use benefits_domain::auth::{Principal, Role};
 use benefits_domain::clock::Clock;
 
 use crate::crypto::Secret;
 
+pub use claims::ClaimPaths;
+pub use jwks::{JwksError, JwksSource, ProviderKeys, REFETCH_INTERVAL};
+
 /// The `typ` header of access tokens.
 const ACCESS_TOKEN_TYPE: &str = "at+jwt";
+/// The `typ` headers an identity provider's token may carry (or none): media types,
+/// compared ignoring case, with or without `application/` (RFC 7515, 4.1.9).
+const PROVIDER_TOKEN_TYPES: [&str; 2] = ["JWT", ACCESS_TOKEN_TYPE];
 /// Clock skew tolerated on `exp` and `nbf`.
 const LEEWAY_SECONDS: i64 = 30;
 /// Verified tokens remembered, so a terminal's next request skips the signature check.
@@ -25,7 +38,7 @@ const VERIFIED_CAPACITY: u64 = 200_000;
 const VERIFIED_IDLE: Duration = Duration::from_mins(10);
 
 /// The claims of an access token.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Serialize)]
 struct Claims {
     iss: String,
     aud: String,
@@ -53,6 +66,8 @@ pub enum TokenRejected {
     Expired,
     #[error("not yet valid")]
     NotYetValid,
+    #[error("no role or subject")]
+    NoRole,
 }
 
 impl TokenRejected {
@@ -65,6 +80,7 @@ impl TokenRejected {
             Self::Invalid => "invalid",
             Self::Expired => "expired",
             Self::NotYetValid => "not_yet_valid",
+            Self::NoRole => "no_role",
         }
     }
 }
@@ -80,8 +96,12 @@ pub enum IssueError {
 
 /// A key could not be loaded.
 #[derive(Debug, thiserror::Error)]
-#[error("token key {0:?} is not base64 of 32 bytes")]
-pub struct BadTokenKey(String);
+pub enum BadTokenKey {
+    #[error("token key {0:?} is not base64 of 32 bytes")]
+    Key(String),
+    #[error("{0}")]
+    Provider(&'static str),
+}
 
 /// An Ed25519 signing key and its id.
 pub struct SigningKey {
@@ -97,10 +117,14 @@ impl SigningKey {
             .decode(seed.expose().trim())
             .ok()
             .and_then(|bytes| bytes.try_into().ok())
-            .ok_or_else(|| BadTokenKey(kid.to_owned()))?;
-        let public_key = ed25519_dalek::SigningKey::from_bytes(&seed)
-            .verifying_key()
-            .to_bytes();
+            .ok_or_else(|| BadTokenKey::Key(kid.to_owned()))?;
+        let public_key: [u8; 32] = ring::signature::Ed25519KeyPair::from_seed_unchecked(&seed)
+            .ok()
+            .and_then(|pair| {
+                use ring::signature::KeyPair as _;
+                pair.public_key().as_ref().try_into().ok()
+            })
+            .ok_or_else(|| BadTokenKey::Key(kid.to_owned()))?;
         // PKCS#8 v1 wrapping of an Ed25519 seed (RFC 8410): fixed prefix, then the seed.
         let mut der = vec![
             0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22,
@@ -131,12 +155,19 @@ pub struct TokenAudience {
     pub audience: String,
 }
 
+/// The identity provider whose tokens are trusted besides the service's own.
+pub struct IdentityProvider {
+    pub keys: ProviderKeys,
+    pub claims: ClaimPaths,
+}
+
 /// Issues and verifies access tokens.
 pub struct TokenService {
     audience: TokenAudience,
     verifying: HashMap<String, DecodingKey>,
     signing: Option<SigningKey>,
     validation: Validation,
+    provider: Option<IdentityProvider>,
     clock: Arc<dyn Clock>,
     /// Tokens whose signature, issuer, audience and subject checked out, by their exact
     /// text, with their validity window: only the time checks are repeated on a hit.
@@ -159,35 +190,50 @@ impl TokenService {
         signing: Option<SigningKey>,
         clock: Arc<dyn Clock>,
     ) -> Result<Self, BadTokenKey> {
+        ring_provider::install().map_err(BadTokenKey::Provider)?;
         let mut keys = HashMap::new();
         for (kid, x) in verifying {
-            let key = DecodingKey::from_ed_components(x).map_err(|_| BadTokenKey(kid.clone()))?;
+            let key =
+                DecodingKey::from_ed_components(x).map_err(|_| BadTokenKey::Key(kid.clone()))?;
             keys.insert(kid.clone(), key);
         }
         if let Some(signing) = &signing {
             let x = signing.public_key_base64url();
             let key = DecodingKey::from_ed_components(&x)
-                .map_err(|_| BadTokenKey(signing.kid.clone()))?;
+                .map_err(|_| BadTokenKey::Key(signing.kid.clone()))?;
             keys.insert(signing.kid.clone(), key);
         }
-        let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.set_issuer(&[&audience.issuer]);
-        validation.set_audience(&[&audience.audience]);
-        validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        // Time claims are checked below against the service's clock, not the system's.
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
+        let validation = validation(
+            &audience,
+            Algorithm::EdDSA,
+            &["exp", "nbf", "iss", "aud", "sub"],
+        );
         Ok(Self {
             audience,
             verifying: keys,
             signing,
             validation,
+            provider: None,
             clock,
             verified: moka::sync::Cache::builder()
                 .max_capacity(VERIFIED_CAPACITY)
                 .time_to_idle(VERIFIED_IDLE)
                 .build(),
         })
+    }
+
+    /// Also trusts the tokens of this identity provider.
+    #[must_use]
+    pub fn trusting(self, provider: IdentityProvider) -> Self {
+        Self {
+            provider: Some(provider),
+            ..self
+        }
+    }
+
+    /// Whether an identity provider's tokens are trusted.
+    pub fn has_identity_provider(&self) -> bool {
+        self.provider.is_some()
     }
 
     /// Whether this service can mint tokens.
@@ -235,35 +281,113 @@ impl TokenService {
         Ok(verified.principal.clone())
     }
 
+    /// [`Self::verify`], and when the token names a key id the identity provider's set
+    /// does not hold, fetches that set again (at most once a minute) and tries once more.
+    pub async fn verify_fetching_keys(&self, token: &str) -> Result<Principal, TokenRejected> {
+        match self.verify(token) {
+            Err(TokenRejected::UnknownKey) => {
+                let Some(provider) = &self.provider else {
+                    return Err(TokenRejected::UnknownKey);
+                };
+                let header = jsonwebtoken::decode_header(token);
+                let Some(kid) = header.ok().and_then(|header| header.kid) else {
+                    return Err(TokenRejected::UnknownKey);
+                };
+                if provider.keys.refetch_for(&kid).await {
+                    self.verify(token)
+                } else {
+                    Err(TokenRejected::UnknownKey)
+                }
+            }
+            checked => checked,
+        }
+    }
+
     /// Everything about a token but the time.
     fn check_signature_and_claims(&self, token: &str) -> Result<VerifiedToken, TokenRejected> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRejected::Malformed)?;
-        if header.alg != Algorithm::EdDSA {
+        let kid = header.kid.as_deref().ok_or(TokenRejected::UnknownKey)?;
+        let own_claims;
+        let (key, validation, paths) = if let Some(key) = self.verifying.get(kid) {
+            check_type(&header, |typ| typ == Some(ACCESS_TOKEN_TYPE))?;
+            own_claims = ClaimPaths::own();
+            (key.clone(), self.validation.clone(), &own_claims)
+        } else if let Some(provider) = &self.provider {
+            let trusted = provider.keys.get(kid).ok_or(TokenRejected::UnknownKey)?;
+            check_type(&header, is_provider_type)?;
+            let validation = validation(&self.audience, trusted.algorithm, &["exp", "iss", "aud"]);
+            (trusted.key, validation, &provider.claims)
+        } else {
+            return Err(TokenRejected::UnknownKey);
+        };
+        // The key's one algorithm: a token naming another is refused before its
+        // signature is looked at.
+        if !validation.algorithms.contains(&header.alg) {
             return Err(TokenRejected::Invalid);
         }
-        if header.typ.as_deref() != Some(ACCESS_TOKEN_TYPE) {
-            return Err(TokenRejected::WrongType);
-        }
-        let key = header
-            .kid
-            .as_deref()
-            .and_then(|kid| self.verifying.get(kid))
-            .ok_or(TokenRejected::UnknownKey)?;
-        let claims = jsonwebtoken::decode::<Claims>(token, key, &self.validation)
+        let claims = jsonwebtoken::decode::<Value>(token, &key, &validation)
             .map_err(|_| TokenRejected::Invalid)?
             .claims;
-        if claims.sub.is_empty() {
-            return Err(TokenRejected::Invalid);
-        }
+        let expires = numeric_date(&claims, "exp").ok_or(TokenRejected::Invalid)?;
+        let not_before = match claims.get("nbf") {
+            None => i64::MIN,
+            Some(_) => numeric_date(&claims, "nbf").ok_or(TokenRejected::Invalid)?,
+        };
+        let principal = paths.principal(&claims).ok_or(TokenRejected::NoRole)?;
         Ok(VerifiedToken {
-            principal: Principal {
-                role: claims.role,
-                subject: claims.sub,
-            },
-            not_before: claims.nbf,
-            expires: claims.exp,
+            principal,
+            not_before,
+            expires,
         })
     }
+}
+
+/// Checks the token's `typ` header with `allowed`.
+fn check_type(
+    header: &Header,
+    allowed: impl Fn(Option<&str>) -> bool,
+) -> Result<(), TokenRejected> {
+    if allowed(header.typ.as_deref()) {
+        Ok(())
+    } else {
+        Err(TokenRejected::WrongType)
+    }
+}
+
+/// Whether an identity provider's token may carry this `typ`.
+fn is_provider_type(typ: Option<&str>) -> bool {
+    let Some(typ) = typ else { return true };
+    let media = typ
+        .get(..12)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("application/"))
+        .map_or(typ, |_| &typ[12..]);
+    PROVIDER_TOKEN_TYPES
+        .iter()
+        .any(|allowed| media.eq_ignore_ascii_case(allowed))
+}
+
+/// A NumericDate claim in whole seconds.
+fn numeric_date(claims: &Value, name: &str) -> Option<i64> {
+    let value = claims.get(name)?;
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.is_finite())
+            .map(|f| f.floor() as i64)
+    })
+}
+
+/// What every token of `algorithm` must have: the configured issuer and audience (the
+/// audience may be one of an array), and `required` present. The time claims are
+/// checked against the service's clock, not the system's.
+fn validation(audience: &TokenAudience, algorithm: Algorithm, required: &[&str]) -> Validation {
+    let mut validation = Validation::new(algorithm);
+    validation.set_issuer(&[&audience.issuer]);
+    validation.set_audience(&[&audience.audience]);
+    validation.set_required_spec_claims(required);
+    validation.validate_exp = false;
+    validation.validate_nbf = false;
+    validation
 }
 
 #[cfg(test)]

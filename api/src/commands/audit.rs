@@ -13,6 +13,13 @@ pub async fn verify(config: Config) -> anyhow::Result<ExitCode> {
             println!("audit chain intact: {} entries", check.entries);
             Ok(ExitCode::SUCCESS)
         }
+        Some(sequence) if check.truncated => {
+            println!(
+                "audit chain TRUNCATED: entries {sequence} to {} are missing ({} entries checked)",
+                check.head_sequence, check.entries
+            );
+            Ok(ExitCode::FAILURE)
+        }
         Some(sequence) => {
             println!(
                 "audit chain BROKEN at entry {sequence} ({} entries checked)",

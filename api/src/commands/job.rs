@@ -1,8 +1,10 @@
 //! `benefits job NAME`: runs a scheduled job once, as the `scheduler` admin. Cron (or a
 //! Kubernetes CronJob) may fire it on every replica: the run is claimed in the job
-//! ledger for its slot (the KST day; the month for the grant), so exactly one runs it
-//! and the others report the slot taken. Jobs are resumable: a run that stops halfway
-//! is finished by the next one once its lease expires, and nothing is sent twice.
+//! ledger for its slot (the KST day; the month for the grant), so exactly one runs it.
+//! Another run finding the slot done exits 0; finding it held by a run not finished
+//! (still working, or dead with its pod) exits 75 so that cron retries, and a retry
+//! after the lease takes the slot over. Jobs are resumable: a run that stops halfway
+//! is finished by the next one, and nothing is sent twice.
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -15,6 +17,10 @@ use benefits_infra::db::SeaJobLedger;
 
 use crate::app::App;
 use crate::config::Config;
+
+/// The exit status of a run that found its slot held by a run not known to have
+/// finished: EX_TEMPFAIL, "try again later" (sysexits.h).
+const TRY_AGAIN: u8 = 75;
 
 /// The jobs a scheduler can run.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -56,15 +62,25 @@ pub async fn run(config: Config, job: Job, month: Option<String>) -> anyhow::Res
         finished_at,
     } = ledger.claim(&slot, &holder, now, now - lease).await?
     {
-        let state = finished_at.map_or_else(
-            || "is running".to_owned(),
-            |at| format!("finished at {}", at.to_rfc3339()),
-        );
+        if let Some(at) = finished_at {
+            println!(
+                "{}: {} already claimed by {other}, which finished at {}: already done",
+                slot.job,
+                slot.slot,
+                at.to_rfc3339()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        // Its holder may be working, or may have died (an evicted pod): either way this
+        // slot's work is not known to be done, so cron must try again.
         println!(
-            "{}: {} already claimed by {other}, which {state}; nothing to do",
-            slot.job, slot.slot
+            "{}: {} already claimed by {other}, which is running or died unfinished; \
+             exit {TRY_AGAIN} so the scheduler retries (taken over after the {} min lease)",
+            slot.job,
+            slot.slot,
+            LEASE.as_secs() / 60
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitCode::from(TRY_AGAIN));
     }
 
     let started = Instant::now();

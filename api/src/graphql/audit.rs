@@ -8,6 +8,7 @@ use benefits_domain::customer::CustomerId;
 
 use super::ApiError;
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 
 /// The most entries one search returns.
@@ -62,13 +63,19 @@ impl From<RecordedAudit> for AuditEntry {
 pub struct AuditChain {
     pub entries: i64,
     pub valid: bool,
-    /// The sequence of the first entry that was changed, removed or inserted.
+    /// The sequence of the first entry that was changed, removed or inserted (when the
+    /// newest entries were deleted: the first one missing).
     pub first_broken: Option<i64>,
+    /// The sequence of the newest entry, as the chain's head records it.
+    pub head_sequence: i64,
+    /// Whether the newest entries, up to the head, are missing.
+    pub truncated: bool,
 }
 
 #[Object]
 impl AuditQuery {
-    /// Recomputes the audit log's hash chain: any change to a past entry shows.
+    /// Recomputes the audit log's hash chain up to its head: any change to a past entry,
+    /// and any deletion of the newest ones, shows.
     #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
     async fn audit_chain(&self, ctx: &Context<'_>) -> async_graphql::Result<AuditChain> {
         let (app, _) = parts(ctx)?;
@@ -77,11 +84,16 @@ impl AuditQuery {
             entries: i64::try_from(check.entries).unwrap_or(i64::MAX),
             valid: check.first_broken.is_none(),
             first_broken: check.first_broken,
+            head_sequence: check.head_sequence,
+            truncated: check.truncated,
         })
     }
 
     /// Audit entries, newest first (at most 500).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::first(first, child_complexity)"
+    )]
     async fn audit_entries(
         &self,
         ctx: &Context<'_>,

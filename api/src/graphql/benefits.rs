@@ -10,6 +10,7 @@ use benefits_domain::benefits::{self as domain, InsuranceStatus, ports};
 use benefits_domain::customer::LineId;
 
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 use super::{ApiError, ErrorCode};
 
@@ -261,6 +262,10 @@ pub(super) fn benefit_error(error: BenefitError) -> ApiError {
             ErrorCode::AlreadyApplied,
             "the voucher is activated: the choice is final",
         ),
+        BenefitError::IdempotencyConflict => ApiError::new(
+            ErrorCode::IdempotencyConflict,
+            "this idempotency key was used with a different input",
+        ),
         BenefitError::Unexpected(cause) => ApiError::internal(cause),
     }
 }
@@ -297,7 +302,8 @@ pub struct AppreciationQuery;
 impl AppreciationQuery {
     /// The OTT services to choose from.
     #[graphql(
-        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])"
+        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])",
+        complexity = "cost::list(cost::SHORT_LIST, child_complexity)"
     )]
     async fn ott_services(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<OttService>> {
         let (app, _) = parts(ctx)?;
@@ -311,7 +317,10 @@ impl AppreciationQuery {
 
     /// The insurer's list of covered customers: scans `first` customers after `after`
     /// (at most 1,000) and returns those covered, automatically or by consent.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::first(first, child_complexity)"
+    )]
     async fn insurance_enrolment_list(
         &self,
         ctx: &Context<'_>,

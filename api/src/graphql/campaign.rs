@@ -8,6 +8,7 @@ use benefits_domain::auth::Role;
 use benefits_domain::campaign::{self as domain, EditError, PeriodOfDays};
 
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 use super::{ApiError, ErrorCode};
 
@@ -115,7 +116,9 @@ pub struct CampaignSettings {
     pub roaming_bonus_percent: i32,
     /// A late application may be granted up to this many days after its reason ended.
     pub late_application_days: i32,
+    #[graphql(complexity = "cost::list(cost::PERIODS, child_complexity)")]
     pub periods: Vec<CampaignPeriodDays>,
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     pub payout_rounds: Vec<PayoutRoundSettings>,
 }
 

@@ -4,11 +4,13 @@
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 
 use benefits_domain::auth::Role;
+use benefits_domain::benefits::ClaimFiling;
 use benefits_domain::benefits::claims::{self as domain, ClaimStatus as DomainStatus};
 
 use super::ApiError;
 use super::benefits::benefit_error;
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 
 /// What the insurance covers.
@@ -111,6 +113,9 @@ pub struct InsuranceClaimInput {
     /// KRW.
     pub loss_amount: i64,
     pub description: String,
+    /// Chosen by the app for this claim and sent again on a retry: the claim is filed
+    /// once; the same key with another input is `IDEMPOTENCY_CONFLICT`.
+    pub idempotency_key: String,
 }
 
 /// Claim queries.
@@ -120,7 +125,10 @@ pub struct ClaimQuery;
 #[Object]
 impl ClaimQuery {
     /// The insurer's queue: the claims in one status (at most 500, newest first).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::list(cost::CLAIMS, child_complexity)"
+    )]
     async fn insurance_claims(
         &self,
         ctx: &Context<'_>,
@@ -142,7 +150,8 @@ pub struct ClaimMutation;
 
 #[Object]
 impl ClaimMutation {
-    /// The calling customer, covered by the insurance, files a claim.
+    /// The calling customer, covered by the insurance, files a claim. Repeating the
+    /// idempotency key with the same input returns the claim first filed.
     #[graphql(guard = "RoleGuard::new(&[Role::Customer])")]
     async fn file_insurance_claim(
         &self,
@@ -154,10 +163,13 @@ impl ClaimMutation {
             .appreciation
             .file_claim(
                 caller,
-                input.coverage_type.into(),
-                &input.incident_date,
-                input.loss_amount,
-                &input.description,
+                &ClaimFiling {
+                    coverage: input.coverage_type.into(),
+                    incident_on: &input.incident_date,
+                    loss_amount: input.loss_amount,
+                    description: &input.description,
+                    idempotency_key: &input.idempotency_key,
+                },
             )
             .await
             .map_err(benefit_error)?;

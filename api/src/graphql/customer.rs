@@ -16,6 +16,7 @@ use super::benefits::{
 };
 use super::claims::InsuranceClaim;
 use super::context::parts;
+use super::cost;
 use super::fee_waiver::FeeWaiver;
 use super::guard::RoleGuard;
 use super::notification::{Language, Notification, SmsCheck};
@@ -121,6 +122,7 @@ impl Customer {
     }
 
     /// The customer's lines (the first `first`, at most 500, by external id).
+    #[graphql(complexity = "cost::first(first, child_complexity)")]
     async fn lines(
         &self,
         ctx: &Context<'_>,
@@ -163,6 +165,7 @@ impl Customer {
     }
 
     /// The customer's insurance claims, newest first.
+    #[graphql(complexity = "cost::list(cost::CLAIMS, child_complexity)")]
     async fn insurance_claims(
         &self,
         ctx: &Context<'_>,
@@ -177,6 +180,7 @@ impl Customer {
     }
 
     /// The in-app inbox, newest first.
+    #[graphql(complexity = "cost::list(cost::NOTIFICATIONS, child_complexity)")]
     async fn notifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Notification>> {
         let (app, _) = parts(ctx)?;
         let inbox = app
@@ -236,6 +240,7 @@ impl Line {
     }
 
     /// One entry per benefit kind, with the first failing rule.
+    #[graphql(complexity = "cost::list(cost::BENEFIT_KINDS, child_complexity)")]
     async fn benefits(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Benefit>> {
         let (app, _) = parts(ctx)?;
         let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
@@ -275,6 +280,7 @@ impl Line {
     }
 
     /// The monthly data granted to the line.
+    #[graphql(complexity = "cost::list(cost::MONTHS, child_complexity)")]
     async fn data_grants(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<DataGrant>> {
         let (app, _) = parts(ctx)?;
         let grants = app
@@ -286,6 +292,7 @@ impl Line {
     }
 
     /// The line's roaming passes and their bonuses.
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     async fn roaming_bonuses(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<RoamingBonus>> {
         let (app, _) = parts(ctx)?;
         let bonuses = app
@@ -297,6 +304,7 @@ impl Line {
     }
 
     /// The line's existing roaming offers extended by the campaign.
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     async fn roaming_extensions(
         &self,
         ctx: &Context<'_>,

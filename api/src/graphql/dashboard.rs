@@ -10,6 +10,7 @@ use benefits_domain::campaign::PeriodOfDays;
 
 use super::ApiError;
 use super::context::parts;
+use super::cost;
 use super::guard::RoleGuard;
 use super::partner::PartnerCategory;
 
@@ -50,7 +51,10 @@ pub struct DashboardQuery;
 impl DashboardQuery {
     /// Standing redemptions per KST day and partner category from `from` to `until`
     /// (`YYYY-MM-DD`, both included, at most 366 days).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::list(cost::REDEMPTION_DAYS, child_complexity)"
+    )]
     async fn redemptions_by_day(
         &self,
         ctx: &Context<'_>,
@@ -86,7 +90,10 @@ impl DashboardQuery {
     }
 
     /// Lines and gigabytes of monthly data granted, per month.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::list(cost::MONTHS, child_complexity)"
+    )]
     async fn data_grants_by_month(
         &self,
         ctx: &Context<'_>,

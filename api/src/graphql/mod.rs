@@ -7,6 +7,7 @@ mod benefits;
 mod campaign;
 mod claims;
 mod context;
+mod cost;
 mod customer;
 mod dashboard;
 mod error;
@@ -57,7 +58,6 @@ pub type BenefitsSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Limits that bound the work one request can ask for.
 const MAX_DEPTH: usize = 10;
-const MAX_COMPLEXITY: usize = 500;
 const MAX_RECURSIVE_DEPTH: usize = 16;
 const MAX_DIRECTIVES: usize = 20;
 
@@ -78,7 +78,7 @@ fn build_validating(app: Option<App>, mode: ValidationMode) -> BenefitsSchema {
     let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .validation_mode(mode)
         .limit_depth(MAX_DEPTH)
-        .limit_complexity(MAX_COMPLEXITY)
+        .limit_complexity(cost::MAX_COST)
         .limit_recursive_depth(MAX_RECURSIVE_DEPTH)
         .limit_directives(MAX_DIRECTIVES);
     if !dev_mode {

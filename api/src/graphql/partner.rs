@@ -10,6 +10,7 @@ use benefits_domain::partner::service::{IssueError, TillError, UpsertPartnerErro
 use benefits_domain::partner::{self as domain, Discount, Limits, NewOffer, NewPartner, NewStore};
 
 use super::context::parts;
+use super::cost;
 use super::customer::bounded;
 use super::guard::RoleGuard;
 use super::rate_limit::{RateLimit, count_unknown_code, refuse_guessing_store};
@@ -60,7 +61,9 @@ pub struct Partner {
     pub external_id: String,
     pub name: String,
     pub category: PartnerCategory,
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     pub stores: Vec<Store>,
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     pub offers: Vec<Offer>,
 }
 
@@ -317,7 +320,8 @@ pub struct PartnerQuery;
 impl PartnerQuery {
     /// The partners with their stores and current offers (the first `first`, at most 500).
     #[graphql(
-        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])"
+        guard = "RoleGuard::new(&[Role::Customer, Role::PartnerStore, Role::Agent, Role::Admin])",
+        complexity = "cost::first(first, child_complexity)"
     )]
     async fn partners(
         &self,
@@ -366,7 +370,10 @@ impl PartnerQuery {
 #[Object]
 impl PartnerReports {
     /// The calling store's own redemptions, newest first (`first` at most 100).
-    #[graphql(guard = "RoleGuard::new(&[Role::PartnerStore])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::PartnerStore])",
+        complexity = "cost::first(first, child_complexity)"
+    )]
     async fn store_redemptions(
         &self,
         ctx: &Context<'_>,
@@ -393,7 +400,10 @@ impl PartnerReports {
     }
 
     /// Per partner, the count and sum of discounts standing on a KST day (`YYYY-MM-DD`).
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::list(cost::SHORT_LIST, child_complexity)"
+    )]
     async fn partner_settlement(
         &self,
         ctx: &Context<'_>,

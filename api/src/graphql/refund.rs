@@ -14,6 +14,7 @@ use benefits_domain::refund::{self as domain, ApplicationId};
 use benefits_domain::campaign::FeeWaiverRules;
 
 use super::context::parts;
+use super::cost;
 use super::fee_waiver::FeeWaiverReason;
 use super::guard::RoleGuard;
 use super::rate_limit::RateLimit;
@@ -586,8 +587,10 @@ pub struct ApplicationCount {
 /// The admins' view of the fee waiver.
 #[derive(SimpleObject)]
 pub struct RefundOverview {
+    #[graphql(complexity = "cost::list(cost::OUTCOMES, child_complexity)")]
     pub lines_by_reason: Vec<ReasonCount>,
     /// By round and status; the SUBMITTED and SCHEDULED sums are what is still to pay.
+    #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     pub applications: Vec<ApplicationCount>,
 }
 
@@ -637,7 +640,10 @@ impl RefundQuery {
     /// Applications in a payout round and/or status, newest first (`first` at most
     /// 500); `withoutRound` lists only those waiting without a round. Every read is
     /// audited.
-    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    #[graphql(
+        guard = "RoleGuard::new(&[Role::Admin])",
+        complexity = "cost::first(first, child_complexity)"
+    )]
     async fn refund_applications(
         &self,
         ctx: &Context<'_>,

@@ -1,11 +1,11 @@
 //! `POST /graphql`: `application/json` only (415 otherwise: no cross-site "simple
 //! request" can run a mutation), one request per body (a batch is refused), the bearer
 //! token verified before anything is parsed or executed, then run as the verified caller.
+//! Media types, status codes and error shapes: `graphql_http.rs`.
 
 use std::net::SocketAddr;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::GraphQLResponse;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,25 +13,18 @@ use axum::response::{Html, IntoResponse, Response};
 
 use benefits_domain::auth::Caller;
 
+use super::client_address::client_address;
+use super::graphql_http::{self, Format};
 use super::server::HttpState;
-use crate::graphql::{ApiError, RequestContext};
+use crate::graphql::{ApiError, ErrorCode, RequestContext};
 
 /// The bearer token of a request, if any.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
         .then_some(token.trim())
-}
-
-/// A GraphQL response holding one error and no data.
-fn refusal(error: ApiError) -> Response {
-    let error: async_graphql::Error = error.into();
-    let response = async_graphql::Response::from_errors(vec![
-        error.into_server_error(async_graphql::Pos::default()),
-    ]);
-    GraphQLResponse::from(response).into_response()
 }
 
 /// Whether the body is declared as JSON (`application/json`, any parameters).
@@ -57,17 +50,22 @@ pub(super) async fn execute(
         )
             .into_response();
     }
-    let Ok(request) = serde_json::from_slice::<async_graphql::Request>(&body) else {
-        let error =
-            ApiError::bad_input("the body must be one GraphQL request object; batches are refused");
-        return (StatusCode::BAD_REQUEST, refusal(error)).into_response();
+    let Some(format) = Format::negotiate(&headers) else {
+        return graphql_http::not_acceptable();
+    };
+    let request = match graphql_http::read_request(&body) {
+        Ok(request) => request,
+        Err(why) => {
+            state.app.metrics.error(ErrorCode::BadUserInput.as_str());
+            return graphql_http::malformed(format, why);
+        }
     };
     let Some(token) = bearer(&headers) else {
         state.app.metrics.security_event("token_refused", "missing");
         state.app.metrics.error("UNAUTHENTICATED");
-        return refusal(ApiError::unauthenticated());
+        return graphql_http::refused(format, ApiError::unauthenticated());
     };
-    let principal = match state.app.tokens.verify(token) {
+    let principal = match state.app.tokens.verify_fetching_keys(token).await {
         Ok(principal) => principal,
         Err(rejected) => {
             tracing::warn!(reason = rejected.label(), "token refused");
@@ -76,15 +74,22 @@ pub(super) async fn execute(
                 .metrics
                 .security_event("token_refused", rejected.label());
             state.app.metrics.error("UNAUTHENTICATED");
-            return refusal(ApiError::unauthenticated());
+            return graphql_http::refused(format, ApiError::unauthenticated());
         }
     };
     let caller = Caller {
         principal,
-        source_address: Some(peer.ip().to_string()),
+        source_address: Some(
+            client_address(peer.ip(), &headers, &state.app.config.trusted_proxies).to_string(),
+        ),
     };
     let mut request = request.data(RequestContext { caller });
-    let response = if state.documents.prepare(&mut request) {
+    let prevalidated = state.documents.prepare(&mut request);
+    if let Err(error) = request.parsed_query() {
+        state.app.metrics.error(graphql_http::PARSE_FAILED);
+        return graphql_http::unparsable(format, error);
+    }
+    let response = if prevalidated {
         state.prevalidated.execute(request).await
     } else {
         let query = request.query.clone();
@@ -104,10 +109,10 @@ pub(super) async fn execute(
                 async_graphql::Value::String(code) => Some(code.as_str()),
                 _ => None,
             })
-            .unwrap_or("GRAPHQL_VALIDATION");
+            .unwrap_or(graphql_http::VALIDATION_FAILED);
         state.app.metrics.error(code);
     }
-    GraphQLResponse::from(response).into_response()
+    graphql_http::answer(format, response)
 }
 
 /// GraphiQL, in development mode only.

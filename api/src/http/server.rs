@@ -63,9 +63,11 @@ pub fn router(app: App) -> Router {
         .route("/admin/", get(super::console::index))
         .route(
             "/admin/sign-in-options",
-            get(super::console::sign_in_options),
+            get(super::sign_in::sign_in_options),
         )
-        .route("/admin/dev-sign-in", post(super::console::dev_sign_in))
+        .route("/admin/dev-sign-in", post(super::sign_in::dev_sign_in))
+        .route("/admin/oidc/token", post(super::sign_in::redeem_code))
+        .route("/admin/session", get(super::sign_in::session))
         .route("/admin/{file}", get(super::console::file))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

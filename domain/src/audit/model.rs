@@ -75,6 +75,11 @@ pub struct AuditQuery {
 pub struct ChainCheck {
     /// Entries checked.
     pub entries: u64,
-    /// The first entry whose hash or link does not match, if any.
+    /// The first entry whose hash or link does not match, or the first one missing
+    /// after the last entry left, if any.
     pub first_broken: Option<i64>,
+    /// The sequence of the newest entry, as the chain's head records it.
+    pub head_sequence: i64,
+    /// Entries up to the head are missing at the end (the newest were deleted).
+    pub truncated: bool,
 }

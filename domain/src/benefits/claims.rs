@@ -56,6 +56,15 @@ pub struct NewClaim {
     pub filed_at: DateTime<Utc>,
 }
 
+/// What an earlier filing with the same idempotency key did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EarlierFiling {
+    /// Same input: the claim it filed.
+    Same(String),
+    /// The key was used with another input.
+    Different,
+}
+
 /// A stored claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claim {

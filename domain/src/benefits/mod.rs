@@ -12,4 +12,4 @@ mod tests;
 
 pub use model::{BenefitKind, BenefitReason, InsuranceStatus};
 pub use rules::{in_program, insurance, line_benefit, line_benefits, ott_choice};
-pub use service::AppreciationService;
+pub use service::{AppreciationService, ClaimFiling};

@@ -3,9 +3,10 @@
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::claims::{Claim, ClaimStatus, NewClaim};
+use super::claims::{Claim, ClaimStatus, EarlierFiling, NewClaim};
 use crate::customer::{CustomerId, LineId};
 use crate::error::Unexpected;
+use crate::refund::ports::IdempotencyClaim;
 
 /// A service of the OTT catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -180,8 +181,17 @@ pub trait AppreciationRepository: Send + Sync {
     /// A line's extended roaming offers.
     async fn roaming_extensions(&self, line: &LineId) -> Result<Vec<RoamingExtension>, Unexpected>;
 
-    /// Stores a new claim, RECEIVED.
-    async fn file_claim(&self, claim: &NewClaim) -> Result<Claim, Unexpected>;
+    /// What an earlier claim filed with this idempotency key did, if one was.
+    async fn filed_with(&self, key: &IdempotencyClaim)
+    -> Result<Option<EarlierFiling>, Unexpected>;
+
+    /// Stores a new claim, RECEIVED, and the idempotency key that filed it, together;
+    /// `None` when the key was taken meanwhile (by a concurrent retry).
+    async fn file_claim(
+        &self,
+        claim: &NewClaim,
+        key: &IdempotencyClaim,
+    ) -> Result<Option<Claim>, Unexpected>;
 
     /// A claim; with `owner`, only when it is that customer's.
     async fn claim(

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike as _, NaiveDate, Utc};
 
-use super::claims::{Claim, ClaimStatus, CoverageType, NewClaim, approvable};
+use super::claims::{Claim, ClaimStatus, CoverageType, EarlierFiling, NewClaim, approvable};
 use super::ports::{
     AppreciationRepository, DataGrant, MinimumAge, NewRoamingBonus, OttSelection, OttService,
     RoamingBonus, RoamingExtension, SelectError,
@@ -19,6 +19,7 @@ use crate::clock::Clock;
 use crate::customer::{Brand, Customer, CustomerId, CustomerRepository, Line, LineId, LinesPage};
 use crate::error::Unexpected;
 use crate::partner::ports::CodeGenerator;
+use crate::refund::ports::IdempotencyClaim;
 
 /// The insurer's terms the consent refers to.
 pub const INSURANCE_TERMS_VERSION: &str = "2026-02";
@@ -42,8 +43,22 @@ pub enum BenefitError {
     Final,
     #[error("over the insurer's limit: at most {0} KRW")]
     LimitReached(i64),
+    #[error("the idempotency key was used with another input")]
+    IdempotencyConflict,
     #[error(transparent)]
     Unexpected(#[from] Unexpected),
+}
+
+/// An insurance claim as the customer files it.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimFiling<'a> {
+    pub coverage: CoverageType,
+    /// `YYYY-MM-DD`.
+    pub incident_on: &'a str,
+    /// KRW.
+    pub loss_amount: i64,
+    pub description: &'a str,
+    pub idempotency_key: &'a str,
 }
 
 /// A customer on the insurer's list.
@@ -482,24 +497,46 @@ impl AppreciationService {
         Ok(recorded)
     }
 
-    /// The calling customer files an insurance claim.
+    /// The calling customer files an insurance claim. The same idempotency key with
+    /// the same input returns the claim first filed; with another input it is
+    /// `IdempotencyConflict`.
     pub async fn file_claim(
         &self,
         caller: &Caller,
-        coverage: CoverageType,
-        incident_on: &str,
-        loss_amount: i64,
-        description: &str,
+        filing: &ClaimFiling<'_>,
     ) -> Result<Claim, BenefitError> {
-        let incident_on = NaiveDate::parse_from_str(incident_on, "%Y-%m-%d").map_err(|_| {
-            BenefitError::BadInput("incidentDate must be a date like 2026-03-02".into())
-        })?;
-        let description = description.trim();
-        if loss_amount <= 0 || description.is_empty() || description.chars().count() > 2_000 {
+        let incident_on =
+            NaiveDate::parse_from_str(filing.incident_on, "%Y-%m-%d").map_err(|_| {
+                BenefitError::BadInput("incidentDate must be a date like 2026-03-02".into())
+            })?;
+        let description = filing.description.trim();
+        if filing.loss_amount <= 0 || description.is_empty() || description.chars().count() > 2_000
+        {
             return Err(BenefitError::BadInput(
                 "a claim needs a positive lossAmount and a description of up to 2,000 characters"
                     .into(),
             ));
+        }
+        let key = filing.idempotency_key.trim();
+        if key.is_empty() || key.len() > 128 {
+            return Err(BenefitError::BadInput(
+                "idempotencyKey must be 1 to 128 characters".into(),
+            ));
+        }
+        let key = IdempotencyClaim {
+            scope: format!(
+                "{}:{}:fileInsuranceClaim",
+                caller.principal.role, caller.principal.subject
+            ),
+            key: key.to_owned(),
+            fingerprint: format!(
+                "{}|{incident_on}|{}|{description}",
+                filing.coverage.as_str(),
+                filing.loss_amount
+            ),
+        };
+        if let Some(earlier) = self.earlier_filing(&key).await? {
+            return Ok(earlier);
         }
         let customer = self.caller_customer(caller).await?;
         let lines = self.customers.lines_of(&customer.id).await?;
@@ -520,13 +557,29 @@ impl AppreciationService {
         }
         let claim = NewClaim {
             customer_id: customer.id,
-            coverage,
+            coverage: filing.coverage,
             incident_on,
-            loss_amount,
+            loss_amount: filing.loss_amount,
             description: description.to_owned(),
             filed_at: self.clock.now(),
         };
-        Ok(self.records.file_claim(&claim).await?)
+        match self.records.file_claim(&claim, &key).await? {
+            Some(filed) => Ok(filed),
+            // A concurrent retry took the key first: its claim, if the input matches.
+            None => self
+                .earlier_filing(&key)
+                .await?
+                .ok_or(BenefitError::IdempotencyConflict),
+        }
+    }
+
+    /// The claim an earlier filing with this key made, if any.
+    async fn earlier_filing(&self, key: &IdempotencyClaim) -> Result<Option<Claim>, BenefitError> {
+        match self.records.filed_with(key).await? {
+            None => Ok(None),
+            Some(EarlierFiling::Different) => Err(BenefitError::IdempotencyConflict),
+            Some(EarlierFiling::Same(id)) => Ok(self.records.claim(&id, None).await?),
+        }
     }
 
     /// A customer's claims, newest first.

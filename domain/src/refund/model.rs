@@ -135,7 +135,8 @@ impl PayoutFile {
     }
 
     /// `application_id,bank_code,account_number,account_holder,amount`, one row per
-    /// application. Fields holding a comma, quote or line break are quoted.
+    /// application. Fields holding a comma, quote or line break are quoted; a text
+    /// cell a spreadsheet would take for a formula is defused (see [`csv_field`]).
     pub fn csv(&self) -> String {
         let mut csv =
             String::from("application_id,bank_code,account_number,account_holder,amount\n");
@@ -157,8 +158,14 @@ impl PayoutFile {
     }
 }
 
+/// A text cell of the payout file. One starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would run as a formula when the file is opened in a spreadsheet
+/// (OWASP "CSV injection"): it gets a leading `'` and is quoted, so it reads as text.
 fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
+    let formula = value.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula {
+        format!("\"'{}\"", value.replace('"', "\"\""))
+    } else if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
         value.to_owned()
@@ -205,5 +212,22 @@ mod tests {
             "application_id,bank_code,account_number,account_holder,amount\na-1,004,123456789012,\"Kim, Minji\",138000\n"
         );
         assert_eq!(file.total(), 138_000);
+    }
+
+    #[test]
+    fn a_holder_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
+        for (holder, cell) in [
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+Kim", "\"'+Kim\""),
+            ("-1+1", "\"'-1+1\""),
+            ("@SUM(A1)", "\"'@SUM(A1)\""),
+            ("Kim = Minji", "Kim = Minji"),
+        ] {
+            assert_eq!(csv_field(holder), cell, "{holder}");
+        }
+        assert_eq!(csv_field("\tcmd"), "\"'\tcmd\"");
     }
 }

@@ -1,13 +1,15 @@
 //! Where the shared tier lives: one Redis server, or a Redis Cluster given by some of
 //! its nodes. Both give the same [`RedisConnection`], so the tier's commands do not
 //! care which; every key a command touches is one key, so no command crosses slots.
+//! `rediss://` URLs connect over TLS (rustls), checking the server against the given
+//! certificate authorities or else the system's trust store.
 
 use std::time::Duration;
 
 use redis::aio::{ConnectionLike, ConnectionManager, ConnectionManagerConfig, PubSub};
 use redis::cluster::ClusterClient;
 use redis::cluster_async::ClusterConnection;
-use redis::{Cmd, Pipeline, RedisFuture, RedisResult, Value};
+use redis::{Cmd, Pipeline, RedisFuture, RedisResult, TlsCertificates, Value};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(250);
@@ -24,7 +26,7 @@ pub enum RedisTopology {
 /// Opens connections and subscriptions to the configured Redis.
 #[derive(Clone)]
 pub(super) enum RedisClient {
-    Standalone(redis::Client),
+    Standalone(Box<redis::Client>),
     Cluster {
         client: Box<ClusterClient>,
         /// The seed nodes, subscribed to in turn: a cluster forwards every `PUBLISH`
@@ -34,23 +36,29 @@ pub(super) enum RedisClient {
 }
 
 impl RedisClient {
-    pub fn open(urls: &str, topology: RedisTopology) -> RedisResult<Self> {
+    /// `root_ca` (PEM) is what a `rediss://` server's certificate must chain to.
+    pub fn open(urls: &str, topology: RedisTopology, root_ca: Option<&[u8]>) -> RedisResult<Self> {
         match topology {
-            RedisTopology::Standalone => Ok(Self::Standalone(redis::Client::open(urls.trim())?)),
+            RedisTopology::Standalone => {
+                Ok(Self::Standalone(Box::new(node(urls.trim(), root_ca)?)))
+            }
             RedisTopology::Cluster => {
                 let seeds: Vec<&str> = urls
                     .split(',')
                     .map(str::trim)
                     .filter(|url| !url.is_empty())
                     .collect();
-                let client = ClusterClient::builder(seeds.iter().copied())
+                let mut builder = ClusterClient::builder(seeds.iter().copied())
                     .connection_timeout(CONNECT_TIMEOUT)
                     .response_timeout(RESPONSE_TIMEOUT)
-                    .retries(1)
-                    .build()?;
+                    .retries(1);
+                if let Some(root_ca) = root_ca.filter(|_| seeds.iter().all(|url| is_tls(url))) {
+                    builder = builder.certs(certificates(root_ca));
+                }
+                let client = builder.build()?;
                 let nodes = seeds
                     .into_iter()
-                    .map(redis::Client::open)
+                    .map(|url| node(url, root_ca))
                     .collect::<RedisResult<_>>()?;
                 Ok(Self::Cluster {
                     client: Box::new(client),
@@ -83,6 +91,27 @@ impl RedisClient {
             Self::Standalone(client) => client.get_async_pubsub().await,
             Self::Cluster { nodes, .. } => nodes[attempt % nodes.len()].get_async_pubsub().await,
         }
+    }
+}
+
+/// Whether a URL asks for TLS.
+fn is_tls(url: &str) -> bool {
+    url.starts_with("rediss://")
+}
+
+fn certificates(root_ca: &[u8]) -> TlsCertificates {
+    TlsCertificates {
+        client_tls: None,
+        root_cert: Some(root_ca.to_vec()),
+    }
+}
+
+/// A client of one server: over TLS checked against `root_ca` for a `rediss://` URL
+/// when it is given.
+fn node(url: &str, root_ca: Option<&[u8]>) -> RedisResult<redis::Client> {
+    match root_ca {
+        Some(root_ca) if is_tls(url) => redis::Client::build_with_tls(url, certificates(root_ca)),
+        _ => redis::Client::open(url),
     }
 }
 

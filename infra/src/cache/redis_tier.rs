@@ -22,13 +22,15 @@ pub struct RedisTier {
 }
 
 impl RedisTier {
-    /// Connects to `urls` (or starts trying to); keys are namespaced under `prefix`.
+    /// Connects to `urls` (or starts trying to); keys are namespaced under `prefix`;
+    /// `rediss://` servers are checked against `root_ca` (PEM) when it is given.
     pub async fn connect(
         urls: &str,
         topology: RedisTopology,
         prefix: &str,
+        root_ca: Option<Vec<u8>>,
     ) -> Result<Self, redis::RedisError> {
-        let client = RedisClient::open(urls, topology)?;
+        let client = RedisClient::open(urls, topology, root_ca.as_deref())?;
         let tier = Self {
             client: client.clone(),
             connection: Arc::new(RwLock::new(None)),

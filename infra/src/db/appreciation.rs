@@ -9,19 +9,21 @@ use sea_orm::{
     QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
 };
 
-use benefits_domain::benefits::claims::{Claim, ClaimStatus, NewClaim};
+use benefits_domain::benefits::claims::{Claim, ClaimStatus, EarlierFiling, NewClaim};
 use benefits_domain::benefits::ports::{
     AppreciationRepository, DataGrant, MinimumAge, NewRoamingBonus, OttSelection, OttService,
     RoamingBonus, RoamingExtension, SelectError,
 };
 use benefits_domain::customer::{CustomerId, LineId};
 use benefits_domain::error::Unexpected;
+use benefits_domain::refund::ports::IdempotencyClaim;
 
 use super::entities::{
     campaign_roaming_offers, data_grants, insurance_claims, insurance_enrolments, ott_selections,
     ott_services, provisioning_outbox, roaming_bonuses, roaming_extensions,
 };
-use super::unexpected;
+use super::{claim_filing, unexpected};
+use crate::crypto::LookupHasher;
 
 /// Rows per statement.
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -30,11 +32,13 @@ const ROWS_PER_STATEMENT: usize = 1_000;
 #[derive(Clone)]
 pub struct SeaAppreciationRepository {
     db: DatabaseConnection,
+    /// Hashes the input of idempotent claim filings.
+    hasher: LookupHasher,
 }
 
 impl SeaAppreciationRepository {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    pub fn new(db: DatabaseConnection, hasher: LookupHasher) -> Self {
+        Self { db, hasher }
     }
 }
 
@@ -491,26 +495,25 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(rows.into_iter().map(to_extension).collect())
     }
 
-    async fn file_claim(&self, claim: &NewClaim) -> Result<Claim, Unexpected> {
-        let id = uuid::Uuid::new_v4().to_string();
-        insurance_claims::Entity::insert(insurance_claims::ActiveModel {
-            id: Set(id.clone()),
-            customer_id: Set(claim.customer_id.0.clone()),
-            coverage_type: Set(claim.coverage.as_str().to_owned()),
-            incident_on: Set(claim.incident_on),
-            loss_amount: Set(claim.loss_amount),
-            description: Set(claim.description.clone()),
-            status: Set(ClaimStatus::Received.as_str().to_owned()),
-            approved_amount: Set(None),
-            filed_at: Set(claim.filed_at),
-            updated_at: Set(claim.filed_at),
-        })
-        .exec_without_returning(&self.db)
-        .await
-        .map_err(unexpected)?;
+    async fn filed_with(
+        &self,
+        key: &IdempotencyClaim,
+    ) -> Result<Option<EarlierFiling>, Unexpected> {
+        claim_filing::filed_with(&self.db, &self.hasher, key).await
+    }
+
+    async fn file_claim(
+        &self,
+        claim: &NewClaim,
+        key: &IdempotencyClaim,
+    ) -> Result<Option<Claim>, Unexpected> {
+        let Some(id) = claim_filing::file(&self.db, &self.hasher, claim, key).await? else {
+            return Ok(None);
+        };
         self.claim(&id, None)
             .await?
             .ok_or_else(|| Unexpected::new("the claim just filed is gone"))
+            .map(Some)
     }
 
     async fn claim(

@@ -93,12 +93,21 @@ impl AuditLog for SeaAuditLog {
     }
 
     async fn verify_chain(&self) -> Result<ChainCheck, Unexpected> {
+        // The head first, then the entries up to it: an entry and its head update commit
+        // together, so entries appended meanwhile are simply not checked yet, and the
+        // last entry found must be the head's, with the head's hash.
+        let head = audit_chain_head::Entity::find_by_id(HEAD)
+            .one(&self.reads)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("the audit chain has no head: run the migrations"))?;
         let mut previous = vec![0_u8; 32];
         let mut entries = 0;
         let mut after = 0_i64;
         loop {
             let page = audit_log::Entity::find()
                 .filter(audit_log::Column::Sequence.gt(after))
+                .filter(audit_log::Column::Sequence.lte(head.last_sequence))
                 .order_by_asc(audit_log::Column::Sequence)
                 .limit(VERIFY_PAGE)
                 .all(&self.reads)
@@ -118,14 +127,26 @@ impl AuditLog for SeaAuditLog {
                     return Ok(ChainCheck {
                         entries,
                         first_broken: Some(sequence),
+                        head_sequence: head.last_sequence,
+                        truncated: false,
                     });
                 }
                 previous = recomputed;
             }
         }
+        // Deleting the newest entries leaves a chain that links up but ends before the
+        // head; a newest entry replaced by another ends on a hash the head does not hold.
+        let truncated = after < head.last_sequence;
+        let first_broken = if truncated {
+            Some(after + 1)
+        } else {
+            (previous != head.hash).then_some(after)
+        };
         Ok(ChainCheck {
             entries,
-            first_broken: None,
+            first_broken,
+            head_sequence: head.last_sequence,
+            truncated,
         })
     }
 

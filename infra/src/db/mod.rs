@@ -4,6 +4,7 @@ mod appreciation;
 mod audit;
 mod bank;
 mod campaign;
+mod claim_filing;
 mod connection;
 mod customer;
 pub mod entities;

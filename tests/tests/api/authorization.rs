@@ -93,7 +93,7 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
     (
         "fileInsuranceClaim",
         &[Role::Customer],
-        r#"mutation { fileInsuranceClaim(input: { coverageType: PHISHING_OR_HACKING, incidentDate: "2026-03-02", lossAmount: 1, description: "d" }) { id } }"#,
+        r#"mutation { fileInsuranceClaim(input: { coverageType: PHISHING_OR_HACKING, incidentDate: "2026-03-02", lossAmount: 1, description: "d", idempotencyKey: "k" }) { id } }"#,
     ),
     (
         "moveInsuranceClaim",

@@ -436,7 +436,55 @@ const FILE_CLAIM: &str = "mutation($input: InsuranceClaimInput!) { fileInsurance
 const MOVE_CLAIM: &str = "mutation($id: ID!, $status: ClaimStatus!, $amount: Int) { moveInsuranceClaim(id: $id, status: $status, approvedAmount: $amount) { status approvedAmount } }";
 
 fn claim(loss: i64, incident: &str) -> Value {
-    json!({ "input": { "coverageType": "SECOND_HAND_TRADE_SCAM", "incidentDate": incident, "lossAmount": loss, "description": "paid for a camera that never came" } })
+    json!({ "input": { "coverageType": "SECOND_HAND_TRADE_SCAM", "incidentDate": incident, "lossAmount": loss, "description": "paid for a camera that never came", "idempotencyKey": format!("claim-{loss}-{incident}") } })
+}
+
+#[tokio::test]
+async fn a_retried_claim_is_filed_once_and_a_reused_key_with_other_input_conflicts() {
+    let app = spawn_demo_at("2026-03-10T10:00:00+09:00").await;
+    let request = claim(300_000, "2026-03-02");
+    let retries = app
+        .graphql_concurrently(
+            Role::Customer,
+            "C-1018",
+            FILE_CLAIM,
+            vec![request.clone(); 4],
+        )
+        .await;
+    let first = &retries[0]["data"]["fileInsuranceClaim"]["id"];
+    assert!(first.is_string(), "{}", retries[0]);
+    for retry in &retries {
+        assert_eq!(&retry["data"]["fileInsuranceClaim"]["id"], first, "{retry}");
+    }
+    let later = app
+        .graphql(Role::Customer, "C-1018", FILE_CLAIM, request.clone())
+        .await;
+    assert_eq!(&later["data"]["fileInsuranceClaim"]["id"], first);
+
+    let mut other = request;
+    other["input"]["lossAmount"] = json!(400_000);
+    let conflict = app
+        .graphql(Role::Customer, "C-1018", FILE_CLAIM, other)
+        .await;
+    assert_eq!(
+        error_code(&conflict),
+        Some("IDEMPOTENCY_CONFLICT"),
+        "{conflict}"
+    );
+
+    let mine = app
+        .graphql(
+            Role::Customer,
+            "C-1018",
+            "{ me { insuranceClaims { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        mine["data"]["me"]["insuranceClaims"],
+        json!([{ "id": first }]),
+        "one claim filed"
+    );
 }
 
 #[tokio::test]

@@ -107,3 +107,63 @@ async fn the_development_sign_in_gives_no_customer_or_store_token_and_takes_json
         .unwrap();
     assert_eq!(form.status(), 415, "no cross-site form can sign in");
 }
+
+/// Asks for a development sign-in naming `host` (and `origin`), as a browser would.
+async fn dev_sign_in_from(app: &TestApp, host: &str, origin: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/admin/dev-sign-in"))
+        .header("host", host)
+        .json(&json!({ "role": "ADMIN" }));
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    request.send().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_page_whose_name_was_rebound_to_this_machine_gets_no_development_token() {
+    let app = spawn_embedded_default().await;
+    let port = app.address.port();
+    let rebound = format!("rebound.example:{port}");
+    let refused = dev_sign_in_from(&app, &rebound, None).await;
+    assert_eq!(refused.status(), 404, "a foreign Host");
+    let refused = dev_sign_in_from(&app, &rebound, Some(&format!("http://{rebound}"))).await;
+    assert_eq!(refused.status(), 404, "a foreign Host and Origin");
+    let local = format!("127.0.0.1:{port}");
+    let refused = dev_sign_in_from(&app, &local, Some("http://evil.example")).await;
+    assert_eq!(refused.status(), 404, "a foreign Origin");
+    let options: Value = app
+        .client
+        .get(app.url("/admin/sign-in-options"))
+        .header("host", &rebound)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        options["development"], false,
+        "not offered to a rebound name"
+    );
+
+    for host in [
+        format!("localhost:{port}"),
+        local.clone(),
+        format!("[::1]:{port}"),
+    ] {
+        let allowed = dev_sign_in_from(&app, &host, Some(&format!("http://{host}"))).await;
+        assert_eq!(allowed.status(), 200, "{host}");
+    }
+}
+
+#[tokio::test]
+async fn configured_verifying_keys_turn_the_development_sign_in_off() {
+    let app = crate::helpers::spawn_app_with(true, |settings| benefits_api::config::Settings {
+        verifying_keys: Some("partner:11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo".into()),
+        ..settings
+    })
+    .await;
+    assert_eq!(dev_sign_in(&app, "ADMIN").await.status(), 404);
+}

@@ -231,3 +231,101 @@ async fn staff_see_a_korean_name_masked_the_korean_way() {
         );
     }
 }
+
+#[tokio::test]
+async fn deleting_the_newest_audit_entries_shows_as_a_truncation() {
+    use sea_orm::ConnectionTrait as _;
+    let app = spawn_app().await;
+    app.import(C_1001).await;
+    for agent in ["agent-1", "agent-2", "agent-3"] {
+        app.graphql(
+            Role::Agent,
+            agent,
+            BY_PHONE,
+            json!({ "phone": "010-1234-5678" }),
+        )
+        .await;
+    }
+    const HEAD: &str = "{ auditChain { entries valid firstBroken truncated headSequence } }";
+    app.app
+        .db
+        .execute_unprepared("DELETE FROM audit_log WHERE actor = 'agent-3'")
+        .await
+        .unwrap();
+    let truncated = app.graphql(Role::Admin, "admin-1", HEAD, json!({})).await;
+    let chain = &truncated["data"]["auditChain"];
+    assert_eq!(chain["valid"], false, "{truncated}");
+    assert_eq!(chain["truncated"], true);
+    assert_eq!(chain["entries"], 2);
+    let head = chain["headSequence"].as_i64().unwrap();
+    assert_eq!(
+        chain["firstBroken"].as_i64(),
+        Some(head),
+        "the newest entry is missing"
+    );
+
+    let verified = app.command().arg("audit-verify").output().unwrap();
+    assert_eq!(verified.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&verified.stdout).contains("TRUNCATED"),
+        "{}",
+        String::from_utf8_lossy(&verified.stdout)
+    );
+
+    app.app
+        .db
+        .execute_unprepared("DELETE FROM audit_log")
+        .await
+        .unwrap();
+    let emptied = app.graphql(Role::Admin, "admin-1", HEAD, json!({})).await;
+    assert_eq!(
+        emptied["data"]["auditChain"]["truncated"], true,
+        "{emptied}"
+    );
+    assert_eq!(emptied["data"]["auditChain"]["entries"], 0);
+}
+
+/// Looks a customer up as an agent with `X-Forwarded-For: forwarded`; the source
+/// address the audit log records for it.
+async fn audited_source(app: &crate::helpers::TestApp, forwarded: &str) -> serde_json::Value {
+    app.client
+        .post(app.url("/graphql"))
+        .bearer_auth(app.token(Role::Agent, "agent-7"))
+        .header("x-forwarded-for", forwarded)
+        .json(&json!({ "query": BY_PHONE, "variables": { "phone": "010-1234-5678" } }))
+        .send()
+        .await
+        .unwrap();
+    let entries = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ auditEntries(filter: { actor: \"agent-7\" }, first: 1) { sourceAddress } }",
+            json!({}),
+        )
+        .await;
+    entries["data"]["auditEntries"][0]["sourceAddress"].clone()
+}
+
+#[tokio::test]
+async fn the_audit_log_takes_the_client_from_x_forwarded_for_only_behind_a_trusted_proxy() {
+    let direct = spawn_app().await;
+    direct.import(C_1001).await;
+    assert_eq!(
+        audited_source(&direct, "203.0.113.9").await,
+        "127.0.0.1",
+        "anybody can send the header: without trusted proxies it is ignored"
+    );
+
+    let behind = crate::helpers::spawn_app_with(false, |settings| benefits_api::config::Settings {
+        trusted_proxies: Some("127.0.0.0/8, 10.0.0.0/8".into()),
+        ..settings
+    })
+    .await;
+    behind.import(C_1001).await;
+    assert_eq!(
+        audited_source(&behind, "198.51.100.1, 203.0.113.9, 10.1.2.3").await,
+        "203.0.113.9",
+        "the rightmost address that is not a trusted proxy"
+    );
+}

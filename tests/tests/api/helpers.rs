@@ -60,12 +60,88 @@ pub async fn spawn_app_at(clock: &str) -> TestApp {
 
 /// Starts a server with the clock at `clock` and the shared cache tier at `redis_url`.
 pub async fn spawn_app_with_redis(clock: &str, redis_url: Option<String>) -> TestApp {
-    spawn_configured(clock, redis_url.map(Redis::Standalone), false, None, false).await
+    spawn_configured(
+        clock,
+        redis_url.map(Redis::Standalone),
+        false,
+        None,
+        false,
+        same,
+    )
+    .await
 }
 
 /// Starts a server with the clock at `clock` over the Redis Cluster of `seed_urls`.
 pub async fn spawn_app_with_redis_cluster(clock: &str, seed_urls: String) -> TestApp {
-    spawn_configured(clock, Some(Redis::Cluster(seed_urls)), false, None, false).await
+    spawn_configured(
+        clock,
+        Some(Redis::Cluster(seed_urls)),
+        false,
+        None,
+        false,
+        same,
+    )
+    .await
+}
+
+/// Starts a server whose shared tier is the `rediss://` server at `url`, checked
+/// against the authority in the PEM file `ca`.
+pub async fn spawn_app_with_redis_ca(clock: &str, url: String, ca: PathBuf) -> TestApp {
+    spawn_configured(
+        clock,
+        Some(Redis::Standalone(url)),
+        false,
+        None,
+        false,
+        |settings| Settings {
+            redis_ca_cert: Some(ca),
+            ..settings
+        },
+    )
+    .await
+}
+
+/// Starts a server over the `rediss://` Redis Cluster of `seed_urls`, checked against
+/// the authority in the PEM file `ca`.
+pub async fn spawn_app_with_redis_cluster_ca(
+    clock: &str,
+    seed_urls: String,
+    ca: PathBuf,
+) -> TestApp {
+    spawn_configured(
+        clock,
+        Some(Redis::Cluster(seed_urls)),
+        false,
+        None,
+        false,
+        |settings| Settings {
+            redis_ca_cert: Some(ca),
+            ..settings
+        },
+    )
+    .await
+}
+
+/// Settings as they are.
+fn same(settings: Settings) -> Settings {
+    settings
+}
+
+/// Starts a server whose test settings `customize` changes (an identity provider, say);
+/// `development_keys` starts it on the embedded default's keys instead of configured ones.
+pub async fn spawn_app_with(
+    development_keys: bool,
+    customize: impl FnOnce(Settings) -> Settings,
+) -> TestApp {
+    spawn_configured(
+        DEFAULT_CLOCK,
+        None,
+        false,
+        None,
+        development_keys,
+        customize,
+    )
+    .await
 }
 
 /// The shared cache tier of a test server.
@@ -82,19 +158,20 @@ pub async fn spawn_app_with_database(database_url: &str) -> TestApp {
         false,
         Some(database_url.to_owned()),
         false,
+        same,
     )
     .await
 }
 
 /// Starts a server in development mode (introspection and GraphiQL on).
 pub async fn spawn_dev_app() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, true, None, false).await
+    spawn_configured(DEFAULT_CLOCK, None, true, None, false, same).await
 }
 
 /// Starts a server on the embedded default's keys: none configured, development keys
 /// generated into a file of its own.
 pub async fn spawn_embedded_default() -> TestApp {
-    spawn_configured(DEFAULT_CLOCK, None, false, None, true).await
+    spawn_configured(DEFAULT_CLOCK, None, false, None, true, same).await
 }
 
 async fn spawn_configured(
@@ -103,6 +180,7 @@ async fn spawn_configured(
     dev_mode: bool,
     database: Option<String>,
     development_keys: bool,
+    customize: impl FnOnce(Settings) -> Settings,
 ) -> TestApp {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let shared = std::env::var("BENEFITS_TEST_DATABASE_URL")
@@ -147,6 +225,7 @@ async fn spawn_configured(
             ..settings
         };
     }
+    let settings = customize(settings);
     let (address, app) = serve(settings.clone()).await;
     TestApp {
         address,
@@ -397,3 +476,59 @@ pub const C_1001: &str = r#"{"externalId":"C-1001","name":"Kim Minji","birthDate
 
 /// A second customer with one active line.
 pub const C_2002: &str = r#"{"externalId":"C-2002","name":"Park Jisoo","birthDate":"1990-05-05","phone":"010-9999-0002","type":"INDIVIDUAL","lines":[{"externalId":"L-2002-1","msisdn":"010-9999-0002","deviceClass":"PHONE","brand":"OPERATOR","payment":"POSTPAID","activatedOn":"2021-01-01","status":"ACTIVE"}]}"#;
+
+/// The PostgreSQL server of tests that need one: the suite's
+/// (`BENEFITS_TEST_DATABASE_URL`), else this machine's on loopback; `None` when none
+/// answers (such tests are then skipped).
+pub async fn postgres_base_url() -> Option<String> {
+    let base = std::env::var("BENEFITS_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".to_owned());
+    let connected = tokio::time::timeout(Duration::from_secs(3), sea_orm::Database::connect(&base));
+    matches!(connected.await, Ok(Ok(_))).then_some(base)
+}
+
+/// Starts a server on a fresh database of the PostgreSQL at `base`, connecting with
+/// the URL `url` makes of that database's (TLS parameters added, say).
+pub async fn spawn_app_on_postgres(base: &str, url: impl FnOnce(&str) -> String) -> TestApp {
+    let (database_url, name) = create_postgres_database(base).await;
+    let mut app = spawn_app_with_database(&url(&database_url)).await;
+    app.postgres = Some((base.to_owned(), name));
+    app
+}
+
+/// Starts a server on a fresh database of the PostgreSQL at `base` with its settings
+/// changed by `customize`.
+pub async fn spawn_app_on_postgres_with(
+    base: &str,
+    customize: impl FnOnce(Settings) -> Settings,
+) -> TestApp {
+    let (database_url, name) = create_postgres_database(base).await;
+    let mut app = spawn_configured(
+        DEFAULT_CLOCK,
+        None,
+        false,
+        Some(database_url),
+        false,
+        customize,
+    )
+    .await;
+    app.postgres = Some((base.to_owned(), name));
+    app
+}
+
+/// Builds the app on `database_url` with test keys without serving it: what starting
+/// the service there would say (the error with its causes).
+pub async fn build_app_on(database_url: &str) -> Result<App, String> {
+    let settings = Settings {
+        database_url: Some(database_url.to_owned()),
+        data_keys: Some(format!("1:{}", random_key())),
+        lookup_key: Some(random_key()),
+        ..Settings::default()
+    };
+    let config = Config::from_settings(settings).map_err(|error| format!("{error:#}"))?;
+    App::build(config)
+        .await
+        .map_err(|error| format!("{error:#}"))
+}

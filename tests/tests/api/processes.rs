@@ -17,8 +17,9 @@ use crate::replicas::{
     a_redemption_is_seen_at_once_on_the_other_replica, guesses_on_two_replicas_add_up_to_one_limit,
 };
 
-/// Starts `benefits job NAME ARGS` on two replicas at the same moment; their outputs.
-fn fire_on_two_replicas(app: &TestApp, job: &[&str]) -> [String; 2] {
+/// Starts `benefits job NAME ARGS` on two replicas at the same moment; their exit
+/// codes and outputs.
+fn fire_on_two_replicas(app: &TestApp, job: &[&str]) -> [(Option<i32>, String); 2] {
     let start = || {
         app.command()
             .arg("job")
@@ -31,18 +32,29 @@ fn fire_on_two_replicas(app: &TestApp, job: &[&str]) -> [String; 2] {
     let (first, second) = (start(), start());
     [first, second].map(|child| {
         let Output { status, stdout, .. } = child.wait_with_output().unwrap();
-        assert!(status.success(), "the job failed");
-        String::from_utf8(stdout).unwrap()
+        (status.code(), String::from_utf8(stdout).unwrap())
     })
 }
 
-/// The one output of `runs` that ran the job; the other must have found it claimed.
-fn the_one_that_ran(runs: &[String; 2]) -> &str {
+/// The one output of `runs` that ran the job (exit 0). The other found the slot
+/// claimed: done already (exit 0), or still running (exit 75, so cron retries).
+fn the_one_that_ran(runs: &[(Option<i32>, String); 2]) -> &str {
     let ran: Vec<&String> = runs
         .iter()
-        .filter(|run| !run.contains("already claimed"))
+        .filter(|(_, run)| !run.contains("already claimed"))
+        .map(|(code, run)| {
+            assert_eq!(*code, Some(0), "the run that ran succeeded: {run}");
+            run
+        })
         .collect();
     assert_eq!(ran.len(), 1, "exactly one replica runs the job: {runs:?}");
+    for (code, run) in runs
+        .iter()
+        .filter(|(_, run)| run.contains("already claimed"))
+    {
+        let expected = if run.contains("already done") { 0 } else { 75 };
+        assert_eq!(*code, Some(expected), "{run}");
+    }
     ran[0]
 }
 
@@ -75,7 +87,9 @@ async fn reminders_fired_on_two_replicas_at_the_same_moment_go_out_once() {
 
     let later = fire_on_two_replicas(&app, &["send-reminders"]);
     assert!(
-        later.iter().all(|run| run.contains("finished at")),
+        later
+            .iter()
+            .all(|(code, run)| *code == Some(0) && run.contains("already done")),
         "the day's run is done: {later:?}"
     );
     assert_eq!(kinds_in_inbox(&app, "C-1011").await, ["REFUND_REMINDER"]);
@@ -185,11 +199,29 @@ async fn a_run_whose_replica_died_is_taken_over_once_its_lease_expires() {
     );
     let notices = fire_on_two_replicas(&app, &["send-notices"]);
     assert!(
-        notices
-            .iter()
-            .all(|run| run.contains("claimed by a replica that died, which is running")),
-        "a run started half an hour ago still holds its lease: {notices:?}"
+        notices.iter().all(|(code, run)| *code == Some(75)
+            && run.contains("claimed by a replica that died, which is running or died unfinished")),
+        "a run started half an hour ago still holds its lease, and cron is told to retry: \
+         {notices:?}"
     );
+}
+
+#[tokio::test]
+async fn a_slot_already_done_is_success_for_the_late_replica() {
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let run = || {
+        app.command()
+            .args(["job", "send-notices"])
+            .stderr(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success());
+    let late = run();
+    let said = String::from_utf8_lossy(&late.stdout);
+    assert_eq!(late.status.code(), Some(0), "{said}");
+    assert!(said.contains("already done"), "{said}");
 }
 
 #[tokio::test]

@@ -726,3 +726,31 @@ async fn only_admins_list_applications_and_pages_are_bounded() {
         assert_eq!(error_code(&body), Some("BAD_USER_INPUT"), "{first}: {body}");
     }
 }
+
+#[tokio::test]
+async fn an_account_holder_a_spreadsheet_would_run_as_a_formula_is_written_as_text() {
+    let app = spawn_demo_at("2026-01-15T10:00:00+09:00").await;
+    let line = app.line_id("C-1012", "L-1012-1").await;
+    let formula = "=HYPERLINK(\"http://evil.example\",\"Shin Parent\")";
+    let mut application = input(&line, "STORE", formula, "formula");
+    application["input"]["guardianName"] = json!(formula);
+    let applied = app
+        .graphql(Role::Agent, "agent-1", APPLY, application)
+        .await;
+    let id = applied["data"]["applyForRefund"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{applied}"))
+        .to_owned();
+    let closed = app
+        .graphql(Role::Admin, "admin-1", CLOSE, json!({ "n": 1 }))
+        .await;
+    let csv = closed["data"]["closePayoutRound"]["csv"].as_str().unwrap();
+    let row = csv
+        .lines()
+        .find(|row| row.starts_with(&id))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        row.contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Shin Parent\"\")\","),
+        "{row}"
+    );
+}

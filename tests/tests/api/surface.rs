@@ -209,6 +209,87 @@ async fn every_list_is_bounded() {
     );
 }
 
+/// The number of audit entries recording `action`.
+async fn audited(app: &TestApp, action: &str) -> usize {
+    let body = query(
+        app,
+        &format!(
+            "{{ auditEntries(filter: {{ action: \"{action}\" }}, first: 500) {{ sequence }} }}"
+        ),
+    )
+    .await;
+    body["data"]["auditEntries"].as_array().map_or(0, Vec::len)
+}
+
+#[tokio::test]
+async fn aliases_of_a_thousand_row_list_are_refused_before_anything_runs() {
+    let app = spawn_app().await;
+    app.import(crate::helpers::C_1001).await;
+    let page = "insuranceEnrolmentList(first: 1000) { items { name } }";
+    let one = query(&app, &format!("{{ {page} }}")).await;
+    assert!(one["errors"].is_null(), "one page is fine: {one}");
+    assert_eq!(
+        audited(&app, "insurance.export_covered").await,
+        1,
+        "and audited"
+    );
+
+    let aliases = (0..160)
+        .map(|i| format!("a{i}: {page}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let body = query(&app, &format!("{{ {aliases} }}")).await;
+    assert!(
+        refused(&body),
+        "{}",
+        &body.to_string()[..300.min(body.to_string().len())]
+    );
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("complex"),
+        "{}",
+        body["errors"][0]
+    );
+    assert_eq!(
+        audited(&app, "insurance.export_covered").await,
+        1,
+        "no page was read"
+    );
+}
+
+/// The text of the console's GraphQL constant `name` in `script`.
+fn console_operation(script: &str, name: &str) -> String {
+    let start = script
+        .find(&format!("const {name} = `"))
+        .unwrap_or_else(|| panic!("the console defines {name}"))
+        + name.len()
+        + 10;
+    let length = script[start..].find('`').unwrap();
+    script[start..start + length].to_owned()
+}
+
+#[tokio::test]
+async fn the_consoles_largest_operations_stay_inside_the_cost_limit() {
+    let app = spawn_app().await;
+    app.import(crate::helpers::C_1001).await;
+    let partners = console_operation(include_str!("../../../api/console/admin.js"), "PARTNERS");
+    let body = query(&app, &partners).await;
+    assert!(body["errors"].is_null(), "{body}");
+    let customer = console_operation(include_str!("../../../api/console/agent.js"), "CUSTOMER");
+    let body = app
+        .graphql(
+            Role::Agent,
+            "agent-1",
+            &customer,
+            json!({ "phone": "010-1234-5678" }),
+        )
+        .await;
+    assert!(body["errors"].is_null(), "{body}");
+    assert_eq!(body["data"]["customerByPhone"]["externalId"], "C-1001");
+}
+
 #[tokio::test]
 async fn a_known_document_with_a_bad_variable_is_refused_as_when_it_was_new() {
     let app = spawn_app().await;

@@ -14,6 +14,7 @@
 use chrono::{DateTime, Days, Utc};
 
 use benefits_domain::auth::{Caller, Principal, Role};
+use benefits_domain::benefits::ClaimFiling;
 use benefits_domain::benefits::claims::{ClaimStatus, CoverageType};
 use benefits_domain::customer::{Customer, Line};
 use benefits_domain::partner::QuoteRefusal;
@@ -435,10 +436,13 @@ async fn claim(app: &App) -> anyhow::Result<()> {
         .appreciation
         .file_claim(
             &who,
-            CoverageType::PhishingOrHacking,
-            "2026-02-25",
-            1_850_000,
-            "택배 배송조회를 사칭한 문자의 링크를 눌러 앱이 설치되었고, 계좌에서 185만 원이 이체되었습니다.",
+            &ClaimFiling {
+                coverage: CoverageType::PhishingOrHacking,
+                incident_on: "2026-02-25",
+                loss_amount: 1_850_000,
+                description: "택배 배송조회를 사칭한 문자의 링크를 눌러 앱이 설치되었고, 계좌에서 185만 원이 이체되었습니다.",
+                idempotency_key: "demo-claim-C-2009",
+            },
         )
         .await?;
     app.appreciation
