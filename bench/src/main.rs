@@ -43,8 +43,10 @@ const LINES_PER_CUSTOMER: f64 = 1.45;
 #[derive(Parser)]
 #[command(about = "Measures the floors and the scenarios of docs/performance.md in one run")]
 struct Options {
-    /// A PostgreSQL server's URL; the bench creates (and drops) its own databases.
-    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    /// A PostgreSQL server's URL; the bench creates (and drops) its own databases. Plain
+    /// TCP on loopback by default, so figures compare across runs (TLS is measured by
+    /// passing `?sslmode=require`).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")]
     postgres: String,
     /// The Redis server of the shared tier (keys under a prefix of the run's own).
     #[arg(long, default_value = "redis://127.0.0.1:6379")]
@@ -106,10 +108,15 @@ fn psql(base_url: &str, sql: &str) -> anyhow::Result<()> {
 fn create_database(base_url: &str, name: &str) -> anyhow::Result<String> {
     psql(base_url, &format!("DROP DATABASE IF EXISTS {name}"))?;
     psql(base_url, &format!("CREATE DATABASE {name}"))?;
-    let (server, _) = base_url
+    let (address, options) = base_url.split_once('?').unwrap_or((base_url, ""));
+    let (server, _) = address
         .rsplit_once('/')
         .context("the URL names a database")?;
-    Ok(format!("{server}/{name}"))
+    Ok(if options.is_empty() {
+        format!("{server}/{name}")
+    } else {
+        format!("{server}/{name}?{options}")
+    })
 }
 
 /// Writes `customers` generated customers to `file`.
