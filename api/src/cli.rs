@@ -81,7 +81,6 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    telemetry::init(config.json_logs);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -91,6 +90,10 @@ pub fn main() -> ExitCode {
             eprintln!("benefits: cannot start the runtime: {error}");
             return ExitCode::FAILURE;
         }
+    };
+    let telemetry = {
+        let _inside = runtime.enter();
+        telemetry::init(config.json_logs)
     };
     let outcome = runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve) {
@@ -113,6 +116,7 @@ pub fn main() -> ExitCode {
             }
         }
     });
+    telemetry.shutdown();
     match outcome {
         Ok(code) => code,
         Err(error) => {

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::request_id::RequestId;
+
 /// `extensions.code` of a refused operation (contract.md, "Errors").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -88,11 +90,13 @@ impl ApiError {
         Self::new(ErrorCode::BadUserInput, message)
     }
 
-    /// Logs `cause` with its whole chain under a fresh correlation id and returns an
-    /// error that carries only that id.
+    /// Logs `cause` with its whole chain under the request's id (a fresh id outside a
+    /// request) and returns an error that carries only that id.
     pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         let cause = cause.into();
-        let correlation_id = uuid::Uuid::new_v4().to_string();
+        let correlation_id = RequestId::current()
+            .unwrap_or_else(RequestId::fresh)
+            .to_string();
         tracing::error!(correlation_id, error = %Chain(cause.as_ref()), "internal error");
         Self {
             code: ErrorCode::Internal,
@@ -142,5 +146,23 @@ impl From<ApiError> for async_graphql::Error {
 impl From<benefits_domain::error::Unexpected> for ApiError {
     fn from(error: benefits_domain::error::Unexpected) -> Self {
         Self::internal(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_internal_error_quotes_the_request_s_id() {
+        let id = RequestId::from_header(Some("req-7"));
+        let error = id
+            .scope(async { ApiError::internal("the database went away") })
+            .await;
+        assert_eq!(error.correlation_id.as_deref(), Some("req-7"));
+        assert!(error.message.contains("req-7"));
+        assert!(!error.message.contains("database"));
+        let outside = ApiError::internal("no request");
+        assert_eq!(outside.correlation_id.map(|id| id.len()), Some(32));
     }
 }

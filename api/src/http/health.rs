@@ -10,17 +10,18 @@ use benefits_infra::cache::CacheHealth;
 use benefits_infra::db;
 
 use super::server::HttpState;
+use crate::metrics::{self, Scrape};
 
 /// The process is alive.
 pub(super) async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Prometheus text exposition of the counters (no personal data; keep it on the
+/// The metrics in the OpenMetrics text format (no personal data; keep it on the
 /// internal network).
 pub(super) async fn metrics(State(state): State<HttpState>) -> impl IntoResponse {
-    let body = state.app.metrics.render(state.app.cache.stats());
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+    let body = state.app.metrics.render(&Scrape::read(&state.app).await);
+    ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], body)
 }
 
 /// Ready when the database answers. A configured Redis or read replica that does not

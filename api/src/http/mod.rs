@@ -1,6 +1,7 @@
 //! The HTTP surface: `POST /graphql`, `GET /healthz`, `GET /readyz`, the web console at
 //! `/admin` and its sign-in, and GraphiQL at `GET /graphql` in development mode only.
 
+mod access;
 mod client_address;
 mod console;
 mod documents;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::middleware;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
@@ -73,6 +74,10 @@ pub fn router(app: App) -> Router {
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::access::track,
         ))
         .with_state(state)
 }

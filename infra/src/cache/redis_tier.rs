@@ -2,6 +2,7 @@
 //! itself, with short timeouts so a slow or absent Redis never holds a request up.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
@@ -19,6 +20,8 @@ pub struct RedisTier {
     client: RedisClient,
     connection: Arc<RwLock<Option<RedisConnection>>>,
     prefix: String,
+    /// Commands that failed (unreachable, timed out, refused) since start.
+    errors: Arc<AtomicU64>,
 }
 
 impl RedisTier {
@@ -35,6 +38,7 @@ impl RedisTier {
             client: client.clone(),
             connection: Arc::new(RwLock::new(None)),
             prefix: prefix.to_owned(),
+            errors: Arc::default(),
         };
         if let Err(error) = tier.try_connect(&client).await {
             tracing::warn!(%error, "Redis is unreachable; serving from the database until it returns");
@@ -62,28 +66,49 @@ impl RedisTier {
         self.connection.read().await.clone()
     }
 
+    /// Counts a failed command, for `/metrics`, and hands its result on.
+    fn counted<T>(&self, result: redis::RedisResult<T>) -> redis::RedisResult<T> {
+        if result.is_err() {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+        result
+    }
+
+    /// Commands that failed since start.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(Ordering::Relaxed)
+    }
+
     fn key(&self, key: &str) -> String {
         format!("{}{key}", self.prefix)
     }
 
     /// The value under `key`; `Err` when Redis is unreachable.
     pub async fn get(&self, key: &str) -> redis::RedisResult<Option<Vec<u8>>> {
-        let mut manager = self.manager().await.ok_or_else(not_connected)?;
-        manager.get(self.key(key)).await
+        let Some(mut manager) = self.manager().await else {
+            return self.counted(Err(not_connected()));
+        };
+        self.counted(manager.get(self.key(key)).await)
     }
 
     /// Stores `value` under `key` for `ttl`.
     pub async fn set(&self, key: &str, value: &[u8], ttl: Duration) -> redis::RedisResult<()> {
-        let mut manager = self.manager().await.ok_or_else(not_connected)?;
-        manager
-            .set_ex(self.key(key), value, ttl.as_secs().max(1))
-            .await
+        let Some(mut manager) = self.manager().await else {
+            return self.counted(Err(not_connected()));
+        };
+        self.counted(
+            manager
+                .set_ex(self.key(key), value, ttl.as_secs().max(1))
+                .await,
+        )
     }
 
     /// Removes `key`.
     pub async fn delete(&self, key: &str) -> redis::RedisResult<()> {
-        let mut manager = self.manager().await.ok_or_else(not_connected)?;
-        manager.del(self.key(key)).await
+        let Some(mut manager) = self.manager().await else {
+            return self.counted(Err(not_connected()));
+        };
+        self.counted(manager.del(self.key(key)).await)
     }
 
     fn invalidation_channel(&self) -> String {
@@ -92,8 +117,10 @@ impl RedisTier {
 
     /// Tells every replica to drop `key` from its in-process tier.
     pub async fn publish_invalidation(&self, key: &str) -> redis::RedisResult<()> {
-        let mut manager = self.manager().await.ok_or_else(not_connected)?;
-        manager.publish(self.invalidation_channel(), key).await
+        let Some(mut manager) = self.manager().await else {
+            return self.counted(Err(not_connected()));
+        };
+        self.counted(manager.publish(self.invalidation_channel(), key).await)
     }
 
     /// The keys other replicas (and this one) invalidate, as they are published. A
@@ -136,9 +163,11 @@ impl RedisTier {
         delta: u64,
         window: Duration,
     ) -> redis::RedisResult<u64> {
-        let mut manager = self.manager().await.ok_or_else(not_connected)?;
+        let Some(mut manager) = self.manager().await else {
+            return self.counted(Err(not_connected()));
+        };
         let key = self.key(key);
-        let (count, _): (u64, bool) = redis::pipe()
+        let counted: redis::RedisResult<(u64, bool)> = redis::pipe()
             .atomic()
             .incr(&key, delta)
             .expire(
@@ -146,14 +175,16 @@ impl RedisTier {
                 i64::try_from(window.as_secs().max(1)).unwrap_or(i64::MAX),
             )
             .query_async(&mut manager)
-            .await?;
-        Ok(count)
+            .await;
+        self.counted(counted).map(|(count, _)| count)
     }
 
     /// The counter under `key` (0 when absent).
     pub async fn read_count(&self, key: &str) -> redis::RedisResult<u64> {
-        let mut manager = self.manager().await.ok_or_else(not_connected)?;
-        let count: Option<u64> = manager.get(self.key(key)).await?;
+        let Some(mut manager) = self.manager().await else {
+            return self.counted(Err(not_connected()));
+        };
+        let count: Option<u64> = self.counted(manager.get(self.key(key)).await)?;
         Ok(count.unwrap_or(0))
     }
 

@@ -237,6 +237,11 @@ impl Cache {
         &self.stats
     }
 
+    /// Redis commands that failed since start (0 without Redis).
+    pub fn redis_errors(&self) -> u64 {
+        self.remote.as_ref().map_or(0, RedisTier::errors)
+    }
+
     /// Whether the shared tier answers.
     pub async fn health(&self) -> CacheHealth {
         match &self.remote {

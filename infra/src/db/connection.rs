@@ -54,6 +54,36 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
     Database::connect(options).await
 }
 
+/// How the connection pool is used, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections open now.
+    pub open: u32,
+    /// Open connections no request holds.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
+/// The pool's use at this instant.
+pub fn pool_usage(db: &DatabaseConnection) -> PoolUsage {
+    if db.get_database_backend() == DbBackend::Postgres {
+        let pool = db.get_postgres_connection_pool();
+        PoolUsage {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    } else {
+        let pool = db.get_sqlite_connection_pool();
+        PoolUsage {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
+    }
+}
+
 /// The PostgreSQL advisory lock that serialises migrations across processes.
 const MIGRATION_LOCK: i64 = 0x6265_6e65_6669_7473; // "benefits"
 

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, QuerySelect as _,
 };
 
 use benefits_domain::error::Unexpected;
@@ -20,9 +21,49 @@ pub struct SeaJobLedger {
     db: DatabaseConnection,
 }
 
+/// How many finished runs [`SeaJobLedger::latest_finished`] reads back to find each
+/// job's latest: a few a day per job, so this covers weeks.
+const RECENT_RUNS: u64 = 500;
+
+/// A job's latest finished run, for `/metrics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinishedRun {
+    pub job: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    /// What the run said it did (`audit-verify` starts it with `intact` or `broken`).
+    pub outcome: String,
+}
+
 impl SeaJobLedger {
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
+    }
+
+    /// Each job's latest finished run.
+    pub async fn latest_finished(&self) -> Result<Vec<FinishedRun>, Unexpected> {
+        let rows = Entity::find()
+            .filter(Column::FinishedAt.is_not_null())
+            .order_by_desc(Column::FinishedAt)
+            .limit(RECENT_RUNS)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        let mut latest: Vec<FinishedRun> = Vec::new();
+        for row in rows {
+            if latest.iter().any(|run| run.job == row.job) {
+                continue;
+            }
+            if let Some(finished_at) = row.finished_at {
+                latest.push(FinishedRun {
+                    job: row.job,
+                    started_at: row.started_at,
+                    finished_at,
+                    outcome: row.outcome.unwrap_or_default(),
+                });
+            }
+        }
+        Ok(latest)
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -15,6 +16,8 @@ use benefits_api::app::App;
 use benefits_api::commands::import::{ImportReport, Rejection, import_lines};
 use benefits_api::config::{Config, Settings};
 use benefits_domain::auth::Role;
+
+use crate::redis_server::free_port;
 
 /// The clock of most tests: inside the refund application window.
 pub const DEFAULT_CLOCK: &str = "2026-01-15T10:00:00+09:00";
@@ -531,4 +534,55 @@ pub async fn build_app_on(database_url: &str) -> Result<App, String> {
     App::build(config)
         .await
         .map_err(|error| format!("{error:#}"))
+}
+
+/// Starts `benefits serve` as a process of its own; it is killed when dropped.
+pub struct ServerProcess {
+    pub address: SocketAddr,
+    child: Child,
+}
+
+impl ServerProcess {
+    pub async fn start(app: &TestApp) -> Self {
+        Self::start_with(app, &[]).await
+    }
+
+    /// Starts it with these environment variables besides the app's own.
+    pub async fn start_with(app: &TestApp, environment: &[(&str, &str)]) -> Self {
+        let address: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let child = app
+            .command()
+            .arg("serve")
+            .env("BENEFITS_LISTEN", address.to_string())
+            .envs(environment.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Self { address, child };
+        let started = Instant::now();
+        loop {
+            let ready = app
+                .client
+                .get(format!("http://{address}/readyz"))
+                .send()
+                .await
+                .is_ok_and(|response| response.status().is_success());
+            if ready {
+                return server;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the server process did not become ready"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

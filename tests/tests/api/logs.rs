@@ -108,3 +108,68 @@ async fn no_log_line_holds_a_name_a_number_or_an_account() {
         assert!(!text.contains(sentinel), "{sentinel} was logged");
     }
 }
+
+/// The access-log lines of the request with this id.
+fn access_lines(logs: &Mutex<Vec<u8>>, request_id: &str) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&logs.lock().unwrap())
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|line| line["target"] == "access" && line["fields"]["request_id"] == request_id)
+        .collect()
+}
+
+#[tokio::test]
+async fn every_request_has_one_access_line_under_its_id_and_answers_with_it() {
+    let logs = capture();
+    let app = spawn_app().await;
+    app.import(
+        &SENTINEL
+            .replace("C-LOG", "C-ACCESS")
+            .replace("L-LOG-1", "L-ACCESS-1"),
+    )
+    .await;
+    let token = app.token(Role::Customer, "C-ACCESS");
+    let answered = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&token)
+        .header("x-request-id", "access-test-1")
+        .json(&json!({ "query": "query Mine { me { name lines { externalId } } }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answered.status(), 200);
+    assert_eq!(answered.headers()["x-request-id"], "access-test-1");
+    let lines = access_lines(&logs, "access-test-1");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let fields = &lines[0]["fields"];
+    assert_eq!(fields["method"], "POST");
+    assert_eq!(fields["route"], "/graphql");
+    assert_eq!(fields["status"], 200);
+    assert_eq!(fields["operation"], "me");
+    assert!(fields["duration_ms"].as_f64().is_some_and(|ms| ms > 0.0));
+    let line = lines[0].to_string();
+    for sentinel in ["Zyxsentinel", "9876-5432", &token] {
+        assert!(!line.contains(sentinel), "{sentinel} in {line}");
+    }
+
+    // No id, or one that could forge a log line: the service makes its own.
+    for sent in [None, Some("two words\"}")] {
+        let mut request = app
+            .client
+            .post(app.url("/graphql"))
+            .bearer_auth(&token)
+            .json(&json!({ "query": "{ __typename }" }));
+        if let Some(sent) = sent {
+            request = request.header("x-request-id", sent);
+        }
+        let answered = request.send().await.unwrap();
+        let id = answered.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(id.len(), 32, "{id}");
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(access_lines(&logs, &id).len(), 1);
+    }
+}

@@ -22,6 +22,7 @@ mod import;
 mod late_applications;
 mod logs;
 mod migrations;
+mod observability;
 mod ott;
 mod outage;
 mod partners;

@@ -1,18 +1,16 @@
 //! Replicas as separate processes over one database (and one Redis): the `benefits`
 //! command line started several times, as cron and a load balancer would.
 
-use std::net::SocketAddr;
-use std::process::{Child, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Output, Stdio};
 
 use benefits_domain::auth::Role;
 use benefits_domain::scheduling::{JobClaim, JobLedger as _, JobSlot};
 use benefits_infra::db::SeaJobLedger;
 use serde_json::json;
 
-use crate::helpers::{TestApp, spawn_app_with_redis, spawn_demo_at};
+use crate::helpers::{ServerProcess, TestApp, spawn_app_with_redis, spawn_demo_at};
 use crate::outage::setup;
-use crate::redis_server::{PrivateRedis, free_port};
+use crate::redis_server::PrivateRedis;
 use crate::replicas::{
     a_redemption_is_seen_at_once_on_the_other_replica, guesses_on_two_replicas_add_up_to_one_limit,
 };
@@ -104,51 +102,6 @@ async fn the_monthly_grant_fired_on_two_replicas_at_the_same_moment_runs_once() 
         ran.contains("monthly-data-grant: 2026-02: granted") && !ran.contains("granted 0,"),
         "{runs:?}"
     );
-}
-
-/// Starts `benefits serve` as a process of its own; it is killed when dropped.
-struct ServerProcess {
-    address: SocketAddr,
-    child: Child,
-}
-
-impl ServerProcess {
-    async fn start(app: &TestApp) -> Self {
-        let address: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
-        let child = app
-            .command()
-            .arg("serve")
-            .env("BENEFITS_LISTEN", address.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Self { address, child };
-        let started = Instant::now();
-        loop {
-            let ready = app
-                .client
-                .get(format!("http://{address}/readyz"))
-                .send()
-                .await
-                .is_ok_and(|response| response.status().is_success());
-            if ready {
-                return server;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "the server process did not become ready"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 #[tokio::test]
