@@ -19,6 +19,7 @@ use opentelemetry_sdk::propagation::TraceContextPropagator;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
@@ -27,6 +28,10 @@ const ENDPOINT_VARIABLES: [&str; 2] = [
     "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
     "OTEL_EXPORTER_OTLP_ENDPOINT",
 ];
+
+/// What exported traces hold: the service's own spans down to debug (use cases,
+/// adapter calls), other crates' from info.
+const TRACED: &str = "info,benefits_api=debug,benefits_domain=debug,benefits_infra=debug";
 
 /// Whether spans are exported (set once, by [`init`]).
 static EXPORTING: OnceLock<bool> = OnceLock::new();
@@ -106,10 +111,14 @@ fn exporting_provider() -> Result<SdkTracerProvider, Box<dyn std::error::Error>>
         .build())
 }
 
+/// What the logs hold: `RUST_LOG`, `info` by default.
+fn log_filter() -> EnvFilter {
+    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"))
+}
+
 /// Installs the global subscriber once; later calls (tests) are no-ops. Call it inside
 /// the tokio runtime: the trace exporter runs on it.
 pub fn init(json: bool) -> Telemetry {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let provider = if endpoint_configured() {
         match exporting_provider() {
             Ok(provider) => Some(provider),
@@ -121,10 +130,13 @@ pub fn init(json: bool) -> Telemetry {
     } else {
         None
     };
+    // Exported traces also hold the debug-level spans of use cases and adapter calls;
+    // without an exporter nothing asks for those, so they cost a disabled callsite.
     let traces = provider.as_ref().map(|provider| {
         tracing_opentelemetry::layer()
             .with_tracer(provider.tracer("benefits"))
             .with_tracked_inactivity(false)
+            .with_filter(EnvFilter::new(TRACED))
     });
     let plain = (!json).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
     let structured = json.then(|| {
@@ -134,9 +146,8 @@ pub fn init(json: bool) -> Telemetry {
             .with_writer(std::io::stderr)
     });
     let installed = tracing_subscriber::registry()
-        .with(filter)
-        .with(plain)
-        .with(structured)
+        .with(plain.with_filter(log_filter()))
+        .with(structured.with_filter(log_filter()))
         .with(traces)
         .try_init()
         .is_ok();
