@@ -139,7 +139,14 @@ pub async fn codes(
             .next
             .fetch_add(SETUP_CONCURRENCY * 8, Ordering::Relaxed);
         if start >= cursor.customers {
-            bail!("the customers ran out after {} codes", codes.len());
+            if codes.is_empty() {
+                bail!("the customers ran out before the first code");
+            }
+            eprintln!(
+                "the customers ran out after {} of {wanted} codes: the phase ends early",
+                codes.len()
+            );
+            break;
         }
         let end = (start + SETUP_CONCURRENCY * 8).min(cursor.customers);
         let batches: Vec<anyhow::Result<Vec<String>>> = stream::iter(start..end)
