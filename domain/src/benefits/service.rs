@@ -554,7 +554,7 @@ impl AppreciationService {
         records: &[RoamingFeedRecord],
     ) -> Result<Vec<Result<bool, BenefitError>>, Unexpected> {
         let ids: Vec<String> = records.iter().map(|r| r.record_id.clone()).collect();
-        let known = self.records.known_roaming_records(&ids).await?;
+        let mut known = self.records.known_roaming_records(&ids).await?;
         let mut external_ids: Vec<String> =
             records.iter().map(|r| r.line_external_id.clone()).collect();
         external_ids.sort();
@@ -598,6 +598,10 @@ impl AppreciationService {
                 Ok(true)
             }
             .await;
+            if matches!(outcome, Ok(true)) {
+                // A record repeated later in the batch is a no-op too.
+                known.insert(record.record_id.clone());
+            }
             outcomes.push(outcome);
         }
         Ok(outcomes)
