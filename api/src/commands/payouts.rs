@@ -20,10 +20,16 @@ pub const MAX_FILE_BYTES: u64 = 64 << 20;
 
 /// The hex SHA-256 of a file's bytes, for the audit log.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+pub fn hex(digest: &[u8]) -> String {
+    use std::fmt::Write as _;
+    digest.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
 }
 
 /// The staff member a command line run is audited as: `cli:$USER`.

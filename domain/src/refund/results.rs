@@ -241,9 +241,9 @@ pub enum RowOutcome {
 
 /// What to do with a row, given the applications found by id: record it, nothing
 /// (already recorded), or refuse it. Rows whose id is on several rows are all refused.
-pub fn judge(
+pub fn judge<S: std::hash::BuildHasher>(
     rows: &[ResultRow],
-    found: &HashMap<ApplicationId, RefundApplication>,
+    found: &HashMap<ApplicationId, RefundApplication, S>,
 ) -> Vec<RowOutcome> {
     let mut seen: HashMap<&ApplicationId, u32> = HashMap::new();
     for row in rows {

@@ -26,7 +26,7 @@ async fn a_feed_records_one_bonus_per_billing_record_however_often_it_is_run() {
 
     let mut rejections = Vec::new();
     let first = import_feed(&app.app, &cli_caller(), feed.as_bytes(), |r| {
-        rejections.push(r)
+        rejections.push(r);
     })
     .await
     .unwrap();
@@ -50,9 +50,11 @@ async fn a_feed_records_one_bonus_per_billing_record_however_often_it_is_run() {
     );
 
     let mut again = Vec::new();
-    let second = import_feed(&app.app, &cli_caller(), feed.as_bytes(), |r| again.push(r))
-        .await
-        .unwrap();
+    let second = import_feed(&app.app, &cli_caller(), feed.as_bytes(), |r| {
+        again.push(r);
+    })
+    .await
+    .unwrap();
     assert_eq!(
         (second.recorded, second.already_recorded, second.refused),
         (0, 3, 3)

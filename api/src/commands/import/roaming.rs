@@ -17,7 +17,7 @@ use benefits_domain::benefits::service::{BenefitError, RoamingFeedRecord, Roamin
 
 use super::{MAX_LINE_BYTES, Rejection};
 use crate::app::App;
-use crate::commands::payouts::cli_caller;
+use crate::commands::payouts::{cli_caller, hex};
 use crate::config::Config;
 
 /// Records judged and written per batch.
@@ -119,7 +119,7 @@ pub async fn import_feed(
             break;
         }
     }
-    let sha: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let sha = hex(&hash.finalize());
     app.appreciation
         .audit_roaming_feed(caller, &sha, &tally)
         .await?;
