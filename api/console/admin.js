@@ -342,6 +342,8 @@ export async function ott(main) {
 // ---- Refunds and payout rounds ---------------------------------------------------
 
 const STATUSES = ['SUBMITTED', 'SCHEDULED', 'PAID', 'FAILED'];
+// The largest results file recordPayoutResults takes; larger ones go through the CLI.
+const RESULTS_MAX_BYTES = 60000;
 
 function download(filename, text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
@@ -436,6 +438,43 @@ export async function refunds(main) {
       );
       return true;
     });
+  const report = h('div', { id: 'results-report', 'aria-live': 'polite' });
+  const resultsFile = h('input', { type: 'file', id: 'results-file', accept: '.csv,text/csv' });
+  const upload = () =>
+    attempt(async () => {
+      const file = resultsFile.files?.[0];
+      if (!file) return;
+      if (file.size > RESULTS_MAX_BYTES) {
+        say(t('refunds.resultsTooLarge'), 'error');
+        return;
+      }
+      const { recordPayoutResults: run } = await gql(
+        'mutation($csv: String!) { recordPayoutResults(csv: $csv) { recorded alreadyRecorded refused rows { line applicationId outcome reason } } }',
+        { csv: await file.text() },
+      );
+      say(t('refunds.resultsDone', { recorded: number(run.recorded), already: number(run.alreadyRecorded), refused: number(run.refused) }));
+      fill(
+        report,
+        table(
+          t('refunds.resultsReport'),
+          [t('refunds.resultsLine'), t('refunds.resultsId'), t('refunds.resultsOutcome')],
+          run.rows.map((r) => [number(r.line), r.applicationId, r.reason ? t(`refunds.refusal.${r.reason}`) : t(`refunds.outcome.${r.outcome}`)]),
+        ),
+      );
+      await list(values(filter));
+    });
+  const resultsCard = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'results-title' },
+    h('h2', { id: 'results-title' }, t('refunds.resultsTitle')),
+    h('p', {}, t('refunds.resultsHint')),
+    h('label', { for: 'results-file' }, t('refunds.resultsFile')),
+    ' ',
+    resultsFile,
+    ' ',
+    button(t('refunds.resultsUpload'), upload, { id: 'results-upload' }),
+    report,
+  );
   section(
     main,
     t('nav.refunds'),
@@ -451,6 +490,7 @@ export async function refunds(main) {
       ]),
     ),
     h('section', { class: 'card', 'aria-labelledby': 'rounds-title' }, h('h2', { id: 'rounds-title' }, t('campaign.rounds')), h('ul', { class: 'rounds' }, data.campaign.payoutRounds.map(roundItem)), files),
+    resultsCard,
     filter,
     results,
   );

@@ -1,4 +1,4 @@
-//! The command line: `benefits [serve|migrate|import|seed|token|schema]`.
+//! The command line: `benefits [serve|migrate|import|payouts|seed|token|schema]`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,10 +28,20 @@ pub enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Import customers and lines from a JSON Lines file, upserting by external id.
+    /// Import customers and lines from a JSON Lines file, upserting by external id
+    /// (`import FILE`), or a feed from billing (`import roaming FILE`).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import {
-        /// The JSON Lines file.
-        file: PathBuf,
+        #[command(subcommand)]
+        feed: Option<ImportFeed>,
+        /// The JSON Lines file of customers.
+        #[arg(required = true)]
+        file: Option<PathBuf>,
+    },
+    /// Payout rounds: record the bank's results file.
+    Payouts {
+        #[command(subcommand)]
+        action: PayoutsAction,
     },
     /// Load data sets.
     Seed {
@@ -71,6 +81,27 @@ pub enum Command {
     },
 }
 
+/// The feeds `import` takes besides customers.
+#[derive(Subcommand)]
+pub enum ImportFeed {
+    /// Billing's roaming usage feed (JSON Lines): one roaming bonus per billing record.
+    Roaming {
+        /// The JSON Lines file.
+        file: PathBuf,
+    },
+}
+
+/// What `payouts` does.
+#[derive(Subcommand)]
+pub enum PayoutsAction {
+    /// Record the bank's results file (CSV `application_id,result,amount,reason`) in one
+    /// idempotent run (exit 2 when any row was refused).
+    Record {
+        /// The CSV file.
+        file: PathBuf,
+    },
+}
+
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -99,7 +130,16 @@ pub fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => commands::serve::run(config).await,
             Command::Migrate => commands::migrate::run(config).await,
-            Command::Import { file } => commands::import::run(config, &file).await,
+            Command::Import {
+                feed: Some(ImportFeed::Roaming { file }),
+                ..
+            } => commands::import::roaming::run(config, &file).await,
+            Command::Import { file, .. } => {
+                commands::import::run(config, &file.unwrap_or_default()).await
+            }
+            Command::Payouts {
+                action: PayoutsAction::Record { file },
+            } => commands::payouts::record(config, &file).await,
             Command::Seed { .. } => commands::seed::run(config).await,
             Command::Token {
                 role,

@@ -298,6 +298,16 @@ test('an admin adds an offer, closes a round, reads its report by bank and edits
   await page.getByRole('button', { name: '1회차 지급 파일' }).waitFor();
   await shot(page, 'ko-admin-refunds');
 
+  // A results file with an unknown id: the row is refused and reported.
+  await page.getByLabel('결과 파일').setInputFiles({
+    name: 'results.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('application_id,result,amount,reason\nno-such-id,PAID,138000,\n'),
+  });
+  await page.getByRole('button', { name: '결과 기록' }).click();
+  await page.getByRole('status').filter({ hasText: '기록 0건, 이미 기록됨 0건, 거부 1건입니다.' }).waitFor();
+  await page.locator('#results-report td', { hasText: '거부: 없는 신청 번호입니다' }).waitFor();
+
   // The scheduled payout is recorded as paid.
   await page.getByRole('search', { name: '신청 찾기' }).getByLabel('상태').selectOption('SCHEDULED');
   await page.getByRole('button', { name: '신청 보기' }).click();

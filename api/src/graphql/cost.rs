@@ -29,6 +29,10 @@ pub const MONTHS: usize = 12;
 /// OTT catalog, payout rounds and the tallies per round, partners settled on a day.
 pub const SHORT_LIST: usize = 5;
 
+/// Rows of a payout results report: a file of at most
+/// [`crate::graphql::refund::MAX_RESULTS_BYTES`] holds at most about this many.
+pub const RESULT_ROWS: usize = 1_500;
+
 /// A list of at most `length` items costing `item` each.
 pub fn list(length: usize, item: usize) -> usize {
     length.saturating_mul(item).saturating_add(1)

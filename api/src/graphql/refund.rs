@@ -504,6 +504,59 @@ impl RefundMutation {
         Ok(RefundApplication(recorded))
     }
 
+    /// Records the bank's results file (CSV `application_id,result,amount,reason`, at
+    /// most 60,000 bytes) in one idempotent run: a file that does not parse is
+    /// `BAD_USER_INPUT` and records nothing; otherwise every row is reported.
+    #[graphql(guard = "RoleGuard::new(&[Role::Admin])")]
+    async fn record_payout_results(
+        &self,
+        ctx: &Context<'_>,
+        csv: String,
+    ) -> async_graphql::Result<PayoutResultsReport> {
+        let (app, caller) = parts(ctx)?;
+        if csv.len() > MAX_RESULTS_BYTES {
+            return Err(ApiError::bad_input(format!(
+                "the file must be at most {MAX_RESULTS_BYTES} bytes; record larger files with `benefits payouts record`"
+            ))
+            .into());
+        }
+        let rows = domain::results::parse(&csv)
+            .map_err(|error| ApiError::bad_input(format!("{error}: nothing recorded")))?;
+        let run = app
+            .refunds
+            .record_results(
+                caller,
+                rows,
+                &crate::commands::payouts::sha256_hex(csv.as_bytes()),
+            )
+            .await
+            .map_err(ApiError::internal)?;
+        let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+        Ok(PayoutResultsReport {
+            recorded: count(run.recorded),
+            already_recorded: count(run.already_recorded),
+            refused: count(run.refused),
+            rows: run
+                .rows
+                .into_iter()
+                .map(|(row, outcome)| {
+                    let (outcome, refusal) = match outcome {
+                        domain::results::RowOutcome::Recorded => ("RECORDED", None),
+                        domain::results::RowOutcome::AlreadyRecorded => ("ALREADY_RECORDED", None),
+                        domain::results::RowOutcome::Refused(refusal) => ("REFUSED", Some(refusal)),
+                    };
+                    PayoutResultRow {
+                        line: count(row.line),
+                        application_id: ID(row.application_id.0),
+                        outcome: outcome.to_owned(),
+                        reason: refusal.map(|r| r.code().to_owned()),
+                        message: refusal.map(|r| r.message().to_owned()),
+                    }
+                })
+                .collect(),
+        })
+    }
+
     /// Grants a line a late-application deadline, `reasonEndedOn` + 14 days, after the
     /// evidence was reviewed: its `applyForRefund` is then accepted until 22:00 KST on
     /// `applyUntil`. Agents and admins; audited.
@@ -592,6 +645,34 @@ pub struct RefundOverview {
     /// By round and status; the SUBMITTED and SCHEDULED sums are what is still to pay.
     #[graphql(complexity = "cost::list(cost::SHORT_LIST, child_complexity)")]
     pub applications: Vec<ApplicationCount>,
+}
+
+/// The largest results file `recordPayoutResults` takes: it must fit, escaped, in the
+/// service's 64 KiB request body; larger files go through `benefits payouts record`.
+pub const MAX_RESULTS_BYTES: usize = 60_000;
+
+/// What a run did with one row of a payout results file.
+#[derive(SimpleObject)]
+pub struct PayoutResultRow {
+    /// The row's line in the file (the header is line 1).
+    pub line: i32,
+    pub application_id: ID,
+    /// `RECORDED`, `ALREADY_RECORDED` or `REFUSED`.
+    pub outcome: String,
+    /// For a refused row: `UNKNOWN_ID`, `DUPLICATE_ID`, `ROUND_NOT_CLOSED`,
+    /// `OTHER_RESULT_RECORDED`, `AMOUNT_MISMATCH` or `CHANGED_MEANWHILE`.
+    pub reason: Option<String>,
+    pub message: Option<String>,
+}
+
+/// What `recordPayoutResults` did: the counts and every row.
+#[derive(SimpleObject)]
+pub struct PayoutResultsReport {
+    pub recorded: i32,
+    pub already_recorded: i32,
+    pub refused: i32,
+    #[graphql(complexity = "cost::list(cost::RESULT_ROWS, child_complexity)")]
+    pub rows: Vec<PayoutResultRow>,
 }
 
 /// Refund queries.

@@ -151,6 +151,12 @@ pub trait AppreciationRepository: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<RoamingBonus, Unexpected>;
 
+    /// Which of these billing record ids have a roaming bonus already.
+    async fn known_roaming_records(
+        &self,
+        record_ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, Unexpected>;
+
     /// A line's roaming bonuses, oldest first.
     async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected>;
 

@@ -77,6 +77,69 @@ pub struct GrantRun {
     pub skipped: u32,
 }
 
+/// One record of billing's roaming usage feed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoamingFeedRecord {
+    /// Billing's record id: the idempotency key.
+    pub record_id: String,
+    pub line_external_id: String,
+    pub pass_name: String,
+    pub data_mb: i64,
+    /// `YYYY-MM-DD`.
+    pub activated_on: String,
+}
+
+/// What a roaming feed run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RoamingFeedTally {
+    pub recorded: u64,
+    pub already_recorded: u64,
+    pub refused: u64,
+}
+
+fn roaming_date(activated_on: &str) -> Result<NaiveDate, BenefitError> {
+    NaiveDate::parse_from_str(activated_on, "%Y-%m-%d")
+        .map_err(|_| BenefitError::BadInput("activatedOn must be a date like 2026-02-10".into()))
+}
+
+fn check_pass(pass_name: &str, data_mb: i64) -> Result<(), BenefitError> {
+    if data_mb <= 0 || pass_name.trim().is_empty() || pass_name.len() > 100 {
+        return Err(BenefitError::BadInput(
+            "a pass needs a name and a positive dataMb".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The bonus of a roaming pass on `line`, by the campaign's rules.
+fn roaming_bonus(
+    line: &Line,
+    rules: &crate::campaign::model::AppreciationRules,
+    pass_name: &str,
+    data_mb: i64,
+    activated_on: NaiveDate,
+    external_id: Option<String>,
+) -> Result<NewRoamingBonus, BenefitError> {
+    line_benefit(BenefitKind::RoamingBonus, &line.facts, rules)
+        .map_err(BenefitError::NotEligible)?;
+    if !rules.roaming_window.contains(activated_on) {
+        return Err(BenefitError::WindowClosed);
+    }
+    let bonus_mb =
+        i64::try_from(i128::from(data_mb) * i128::from(rules.roaming_bonus_percent) / 100)
+            .unwrap_or(0);
+    Ok(NewRoamingBonus {
+        line_id: line.id.clone(),
+        external_id,
+        bonus: RoamingBonus {
+            pass_name: pass_name.trim().to_owned(),
+            data_mb,
+            bonus_mb,
+            activated_on,
+        },
+    })
+}
+
 /// Appreciation use cases.
 #[derive(Clone)]
 pub struct AppreciationService {
@@ -450,39 +513,22 @@ impl AppreciationService {
         activated_on: &str,
         external_id: Option<String>,
     ) -> Result<RoamingBonus, BenefitError> {
-        let activated_on = NaiveDate::parse_from_str(activated_on, "%Y-%m-%d").map_err(|_| {
-            BenefitError::BadInput("activatedOn must be a date like 2026-02-10".into())
-        })?;
-        if data_mb <= 0 || pass_name.trim().is_empty() || pass_name.len() > 100 {
-            return Err(BenefitError::BadInput(
-                "a pass needs a name and a positive dataMb".into(),
-            ));
-        }
+        let activated_on = roaming_date(activated_on)?;
+        check_pass(pass_name, data_mb)?;
         let line = self
             .customers
             .line(line_id, None)
             .await?
             .ok_or(BenefitError::NotFound("line"))?;
         let campaign = self.campaigns.active().await?;
-        let rules = &campaign.appreciation;
-        line_benefit(BenefitKind::RoamingBonus, &line.facts, rules)
-            .map_err(BenefitError::NotEligible)?;
-        if !rules.roaming_window.contains(activated_on) {
-            return Err(BenefitError::WindowClosed);
-        }
-        let bonus_mb =
-            i64::try_from(i128::from(data_mb) * i128::from(rules.roaming_bonus_percent) / 100)
-                .unwrap_or(0);
-        let bonus = NewRoamingBonus {
-            line_id: line.id.clone(),
+        let bonus = roaming_bonus(
+            &line,
+            &campaign.appreciation,
+            pass_name,
+            data_mb,
+            activated_on,
             external_id,
-            bonus: RoamingBonus {
-                pass_name: pass_name.trim().to_owned(),
-                data_mb,
-                bonus_mb,
-                activated_on,
-            },
-        };
+        )?;
         let recorded = self
             .records
             .record_roaming(&bonus, self.clock.now())
@@ -495,6 +541,85 @@ impl AppreciationService {
             ));
         self.audit.append(entry).await?;
         Ok(recorded)
+    }
+
+    /// Records a batch of billing's roaming feed: each record by the same rules and
+    /// through the same write as [`Self::record_roaming_pass`], its billing record id
+    /// the idempotency key. Lines and already recorded ids are read for the whole batch
+    /// at once. Per record: `Ok(true)` recorded now, `Ok(false)` recorded before (a
+    /// no-op), or why it was refused. Not audited per record: see
+    /// [`Self::audit_roaming_feed`].
+    pub async fn record_roaming_feed(
+        &self,
+        records: &[RoamingFeedRecord],
+    ) -> Result<Vec<Result<bool, BenefitError>>, Unexpected> {
+        let ids: Vec<String> = records.iter().map(|r| r.record_id.clone()).collect();
+        let mut known = self.records.known_roaming_records(&ids).await?;
+        let mut external_ids: Vec<String> =
+            records.iter().map(|r| r.line_external_id.clone()).collect();
+        external_ids.sort();
+        external_ids.dedup();
+        let lines: HashMap<String, Line> = self
+            .customers
+            .lines_by_external_ids(&external_ids)
+            .await?
+            .into_iter()
+            .map(|line| (line.facts.external_id.as_str().to_owned(), line))
+            .collect();
+        let campaign = self.campaigns.active().await?;
+        let mut outcomes = Vec::with_capacity(records.len());
+        for record in records {
+            if known.contains(&record.record_id) {
+                outcomes.push(Ok(false));
+                continue;
+            }
+            let outcome = async {
+                if record.record_id.trim().is_empty() || record.record_id.len() > 128 {
+                    return Err(BenefitError::BadInput(
+                        "recordId must be 1 to 128 characters".into(),
+                    ));
+                }
+                let activated_on = roaming_date(&record.activated_on)?;
+                check_pass(&record.pass_name, record.data_mb)?;
+                let line = lines
+                    .get(&record.line_external_id)
+                    .ok_or(BenefitError::NotFound("line"))?;
+                let bonus = roaming_bonus(
+                    line,
+                    &campaign.appreciation,
+                    &record.pass_name,
+                    record.data_mb,
+                    activated_on,
+                    Some(record.record_id.clone()),
+                )?;
+                self.records
+                    .record_roaming(&bonus, self.clock.now())
+                    .await?;
+                Ok(true)
+            }
+            .await;
+            if matches!(outcome, Ok(true)) {
+                // A record repeated later in the batch is a no-op too.
+                known.insert(record.record_id.clone());
+            }
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    /// Audits a roaming feed run: who, the file's hash, and its counts.
+    pub async fn audit_roaming_feed(
+        &self,
+        caller: &Caller,
+        file_sha256: &str,
+        tally: &RoamingFeedTally,
+    ) -> Result<(), Unexpected> {
+        let entry =
+            AuditEntry::by(caller, self.clock.now(), "roaming.record_feed").detail(format!(
+                "file sha256 {file_sha256}: {} recorded, {} already recorded, {} refused",
+                tally.recorded, tally.already_recorded, tally.refused
+            ));
+        self.audit.append(entry).await
     }
 
     /// The calling customer files an insurance claim. The same idempotency key with

@@ -38,6 +38,10 @@ pub trait CustomerRepository: Send + Sync {
         owner: Option<&CustomerId>,
     ) -> Result<Option<Line>, Unexpected>;
 
+    /// The lines with these external ids (unknown ones are left out).
+    async fn lines_by_external_ids(&self, external_ids: &[String])
+    -> Result<Vec<Line>, Unexpected>;
+
     /// The lines of the next `customers` customers after `after` in id order, grouped
     /// by customer: the batches of jobs that walk every line. `last_customer` is where
     /// the next page starts; `None` once every customer was read.

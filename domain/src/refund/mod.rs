@@ -1,10 +1,11 @@
 //! Refund applications for the fee waiver: applying, correcting the account, payout
-//! rounds, and recording payouts.
+//! rounds, and recording payouts (one at a time or a results file).
 
 pub mod banks;
 pub mod late;
 pub mod model;
 pub mod ports;
+pub mod results;
 pub mod rules;
 pub mod service;
 

@@ -163,4 +163,16 @@ pub trait RefundRepository: Send + Sync {
         paid: bool,
         at: DateTime<Utc>,
     ) -> Result<RefundApplication, RecordError>;
+
+    /// The applications with these ids (unknown ids are left out).
+    async fn find_many(&self, ids: &[ApplicationId]) -> Result<Vec<RefundApplication>, Unexpected>;
+
+    /// Records many results in ONE transaction, each exactly as [`Self::record_result`]
+    /// does: per result the application as recorded, or `None` when it was not
+    /// SCHEDULED any more (nothing changed for that one).
+    async fn record_results(
+        &self,
+        results: &[(ApplicationId, bool)],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Option<RefundApplication>>, Unexpected>;
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::banks::{self, Bank, BankDirectory, BankRefusal};
 use super::late::{self, GrantRefusal, LateApplication, LateReason};
 use super::ports::{ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay};
+use super::results::{self, ResultRow, RowOutcome, RowRefusal};
 use super::rules::{self, HolderMismatch};
 use super::{
     ApplicationId, BankAccount, Channel, NewApplication, PayoutFile, RefundApplication,
@@ -117,6 +118,15 @@ pub struct RefundOverview {
     /// Lines per first failing rule; `None` counts the eligible lines.
     pub lines_by_reason: Vec<(Option<FeeWaiverReason>, u64)>,
     pub applications: Vec<ApplicationTally>,
+}
+
+/// What a payout results run did: each row with its outcome, in file order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ResultsRun {
+    pub rows: Vec<(ResultRow, RowOutcome)>,
+    pub recorded: u64,
+    pub already_recorded: u64,
+    pub refused: u64,
 }
 
 /// Customers read per batch by the notice and reminder runs.
@@ -588,6 +598,96 @@ impl RefundService {
         )
         .await?;
         Ok(recorded)
+    }
+
+    /// Records a parsed results file in one run: every row is judged against the
+    /// application it names ([`results::judge`]), then every recordable row is recorded
+    /// in one transaction through the same write as [`Self::record_result`], and the
+    /// customers are told as they are one at a time. Running the same file again
+    /// records nothing more. The run is audited with the file's hash and its counts.
+    pub async fn record_results(
+        &self,
+        caller: &Caller,
+        rows: Vec<ResultRow>,
+        file_sha256: &str,
+    ) -> Result<ResultsRun, Unexpected> {
+        let mut ids: Vec<ApplicationId> = rows.iter().map(|r| r.application_id.clone()).collect();
+        ids.sort_by(|a, b| a.0.cmp(&b.0));
+        ids.dedup();
+        let found: HashMap<ApplicationId, RefundApplication> = self
+            .refunds
+            .find_many(&ids)
+            .await?
+            .into_iter()
+            .map(|application| (application.id.clone(), application))
+            .collect();
+        let mut outcomes = results::judge(&rows, &found);
+        let to_record: Vec<(usize, (ApplicationId, bool))> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, outcome)| **outcome == RowOutcome::Recorded)
+            .map(|(index, _)| {
+                (
+                    index,
+                    (rows[index].application_id.clone(), rows[index].paid),
+                )
+            })
+            .collect();
+        let now = self.clock.now();
+        let (indices, results): (Vec<usize>, Vec<(ApplicationId, bool)>) =
+            to_record.into_iter().unzip();
+        let recorded = if results.is_empty() {
+            Vec::new()
+        } else {
+            self.refunds.record_results(&results, now).await?
+        };
+        let mut drafts = Vec::new();
+        for (index, application) in indices.into_iter().zip(recorded) {
+            let Some(application) = application else {
+                outcomes[index] = RowOutcome::Refused(RowRefusal::ChangedMeanwhile);
+                continue;
+            };
+            let row = &rows[index];
+            let (kind, dedupe_key) = if row.paid {
+                (
+                    NotificationKind::RefundPaid,
+                    format!("paid:{}", row.application_id.0),
+                )
+            } else {
+                let round = found[&row.application_id].round.unwrap_or_default();
+                (
+                    NotificationKind::RefundFailed,
+                    format!("failed:{}:{round}", row.application_id.0),
+                )
+            };
+            drafts.push(NotificationDraft {
+                customer_id: application.customer_id.clone(),
+                line_id: Some(application.line_id.clone()),
+                kind,
+                dedupe_key,
+            });
+        }
+        for chunk in drafts.chunks(RUN_BATCH as usize) {
+            self.notifications.send_many(chunk.to_vec(), now).await?;
+        }
+        let mut run = ResultsRun::default();
+        for outcome in &outcomes {
+            match outcome {
+                RowOutcome::Recorded => run.recorded += 1,
+                RowOutcome::AlreadyRecorded => run.already_recorded += 1,
+                RowOutcome::Refused(_) => run.refused += 1,
+            }
+        }
+        let entry = AuditEntry::by(caller, now, "payout.record_results").detail(format!(
+            "file sha256 {file_sha256}: {} rows, {} recorded, {} already recorded, {} refused",
+            rows.len(),
+            run.recorded,
+            run.already_recorded,
+            run.refused
+        ));
+        self.audit.append(entry).await?;
+        run.rows = rows.into_iter().zip(outcomes).collect();
+        Ok(run)
     }
 
     async fn notify(

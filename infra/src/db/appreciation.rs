@@ -396,6 +396,25 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(to_bonus(row))
     }
 
+    async fn known_roaming_records(
+        &self,
+        record_ids: &[String],
+    ) -> Result<std::collections::HashSet<String>, Unexpected> {
+        let mut known = std::collections::HashSet::new();
+        for chunk in record_ids.chunks(1_000) {
+            let rows: Vec<Option<String>> = roaming_bonuses::Entity::find()
+                .select_only()
+                .column(roaming_bonuses::Column::ExternalId)
+                .filter(roaming_bonuses::Column::ExternalId.is_in(chunk.iter().cloned()))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            known.extend(rows.into_iter().flatten());
+        }
+        Ok(known)
+    }
+
     async fn extend_roaming_offer(
         &self,
         campaign_id: &str,

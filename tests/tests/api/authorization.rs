@@ -31,6 +31,11 @@ const MUTATIONS: &[(&str, &[Role], &str)] = &[
         r#"mutation { recordPayoutResult(applicationId: "x", paid: true) { id } }"#,
     ),
     (
+        "recordPayoutResults",
+        &[Role::Admin],
+        r#"mutation { recordPayoutResults(csv: "application_id,result,amount,reason\n") { recorded } }"#,
+    ),
+    (
         "sendRefundReminders",
         &[Role::Admin],
         "mutation { sendRefundReminders { sent } }",

@@ -3,6 +3,7 @@
 //! when any was rejected.
 
 mod format;
+pub mod roaming;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -24,7 +25,7 @@ pub use format::parse_line;
 /// Records written per transaction.
 const BATCH_SIZE: usize = 1_000;
 /// The longest line read; a longer one is refused without being held in memory.
-const MAX_LINE_BYTES: u64 = 1 << 20;
+pub(crate) const MAX_LINE_BYTES: u64 = 1 << 20;
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -105,6 +105,22 @@ impl CustomerRepository for SeaCustomerRepository {
         Ok(self.with_history(rows).await?.pop())
     }
 
+    async fn lines_by_external_ids(
+        &self,
+        external_ids: &[String],
+    ) -> Result<Vec<Line>, Unexpected> {
+        let mut found = Vec::with_capacity(external_ids.len());
+        for chunk in external_ids.chunks(1_000) {
+            let rows = lines::Entity::find()
+                .filter(lines::Column::ExternalId.is_in(chunk.iter().cloned()))
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            found.extend(self.with_history(rows).await?);
+        }
+        Ok(found)
+    }
+
     async fn lines_page(
         &self,
         after: Option<&CustomerId>,

@@ -367,6 +367,29 @@ impl RefundRepository for SeaRefundRepository {
         payout::record_result(self, id, paid, at).await
     }
 
+    async fn find_many(&self, ids: &[ApplicationId]) -> Result<Vec<RefundApplication>, Unexpected> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let rows = refund_applications::Entity::find()
+                .filter(refund_applications::Column::Id.is_in(chunk.iter().map(|id| id.0.clone())))
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            for row in &rows {
+                found.push(convert::application(&self.cipher, row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn record_results(
+        &self,
+        results: &[(ApplicationId, bool)],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Option<RefundApplication>>, Unexpected> {
+        payout::record_results(self, results, at).await
+    }
+
     async fn late_application(&self, line: &LineId) -> Result<Option<LateApplication>, Unexpected> {
         let row = late_applications::Entity::find_by_id(line.0.clone())
             .one(&self.db)

@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    TransactionTrait as _,
+    ActiveValue::Set, ColumnTrait as _, ConnectionTrait, EntityTrait as _, QueryFilter as _,
+    QueryOrder as _, TransactionTrait as _,
 };
 
 use benefits_domain::campaign::PayoutRound;
@@ -129,15 +129,57 @@ pub(super) async fn record_result(
     paid: bool,
     at: DateTime<Utc>,
 ) -> Result<RefundApplication, RecordError> {
-    let outcome = if paid {
+    let (changed, row) = record_one(&repository.db, id, paid, at).await?;
+    let row = row.ok_or(RecordError::NotFound)?;
+    let application = convert::application(&repository.cipher, &row)?;
+    if changed || application.status == outcome_of(paid) {
+        Ok(application)
+    } else {
+        Err(RecordError::NotScheduled)
+    }
+}
+
+/// Records many results in one transaction, each through [`record_one`]: `None` for an
+/// application that was not SCHEDULED any more.
+pub(super) async fn record_results(
+    repository: &SeaRefundRepository,
+    results: &[(ApplicationId, bool)],
+    at: DateTime<Utc>,
+) -> Result<Vec<Option<RefundApplication>>, Unexpected> {
+    let txn = repository.db.begin().await.map_err(unexpected)?;
+    let mut recorded = Vec::with_capacity(results.len());
+    for (id, paid) in results {
+        let (changed, row) = record_one(&txn, id, *paid, at).await?;
+        recorded.push(match row {
+            Some(row) if changed => Some(convert::application(&repository.cipher, &row)?),
+            _ => None,
+        });
+    }
+    txn.commit().await.map_err(unexpected)?;
+    Ok(recorded)
+}
+
+fn outcome_of(paid: bool) -> RefundStatus {
+    if paid {
         RefundStatus::Paid
     } else {
         RefundStatus::Failed
-    };
+    }
+}
+
+/// The one write of a payout result, shared by the single and the bulk path: a
+/// SCHEDULED application becomes PAID, or FAILED with its round cleared until the
+/// account is corrected. Whether it changed, and the row as it is now.
+async fn record_one(
+    db: &impl ConnectionTrait,
+    id: &ApplicationId,
+    paid: bool,
+    at: DateTime<Utc>,
+) -> Result<(bool, Option<refund_applications::Model>), Unexpected> {
     let mut update = refund_applications::Entity::update_many()
         .col_expr(
             refund_applications::Column::Status,
-            Expr::value(outcome.as_str()),
+            Expr::value(outcome_of(paid).as_str()),
         )
         .col_expr(refund_applications::Column::UpdatedAt, Expr::value(at));
     if !paid {
@@ -149,16 +191,12 @@ pub(super) async fn record_result(
     let changed = update
         .filter(refund_applications::Column::Id.eq(&id.0))
         .filter(refund_applications::Column::Status.eq(RefundStatus::Scheduled.as_str()))
-        .exec(&repository.db)
+        .exec(db)
         .await
         .map_err(unexpected)?;
-    let application = repository
-        .find_by_id(&id.0)
-        .await?
-        .ok_or(RecordError::NotFound)?;
-    if changed.rows_affected == 1 || application.status == outcome {
-        Ok(application)
-    } else {
-        Err(RecordError::NotScheduled)
-    }
+    let row = refund_applications::Entity::find_by_id(id.0.clone())
+        .one(db)
+        .await
+        .map_err(unexpected)?;
+    Ok((changed.rows_affected == 1, row))
 }
