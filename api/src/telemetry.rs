@@ -140,9 +140,12 @@ pub fn init(json: bool) -> Telemetry {
     });
     let plain = (!json).then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
     let structured = json.then(|| {
+        // The innermost span's fields (the request id) on every line; not the whole
+        // list of spans, which cost more to write than the line itself.
         tracing_subscriber::fmt::layer()
             .json()
             .flatten_event(true)
+            .with_span_list(false)
             .with_writer(std::io::stderr)
     });
     let installed = tracing_subscriber::registry()
@@ -164,12 +167,14 @@ fn exporting() -> bool {
 }
 
 /// Makes `span` a child of the caller's trace when the request names one
-/// (`traceparent`); nothing when traces are not exported.
-pub fn continue_trace(span: &tracing::Span, headers: &HeaderMap) {
-    if exporting() {
+/// (`traceparent`); nothing when traces are not exported. Whether they are.
+pub fn continue_trace(span: &tracing::Span, headers: &HeaderMap) -> bool {
+    let exporting = exporting();
+    if exporting {
         let parent = TraceContextPropagator::new().extract(&HeaderExtractor(headers));
         let _ = span.set_parent(parent);
     }
+    exporting
 }
 
 /// Adds the current span's `traceparent` to an outgoing call's headers (webhooks, the

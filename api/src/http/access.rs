@@ -58,16 +58,23 @@ pub(super) async fn track(
     );
     let method = request.method().clone();
     let route = route(request.uri().path());
+    // Few fields, all cheap: the log formatter writes them out when the span starts,
+    // and again into every line logged inside it. What only traces need is recorded
+    // only when they are exported.
     let span = tracing::info_span!(
         "http.request",
-        otel.name = %format_args!("{method} {route}"),
-        otel.kind = "server",
         request_id = %id,
         http.request.method = %method,
         http.route = route,
+        otel.name = tracing::field::Empty,
+        otel.kind = tracing::field::Empty,
         http.response.status_code = tracing::field::Empty,
     );
-    telemetry::continue_trace(&span, request.headers());
+    let traced = telemetry::continue_trace(&span, request.headers());
+    if traced {
+        span.record("otel.name", format!("{method} {route}"));
+        span.record("otel.kind", "server");
+    }
     let mut response = id
         .clone()
         .scope(next.run(request))
@@ -75,7 +82,9 @@ pub(super) async fn track(
         .await;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
-    span.record("http.response.status_code", status);
+    if traced {
+        span.record("http.response.status_code", status);
+    }
     state
         .app
         .metrics
@@ -85,10 +94,12 @@ pub(super) async fn track(
         .get::<Operation>()
         .map_or("", |operation| operation.0.as_str());
     let duration_ms = elapsed.as_secs_f64() * 1e3;
+    // Outside the span: the line carries the id itself, and the formatter need not
+    // write the span's fields out again.
     if is_probe(route) && method == Method::GET {
-        tracing::debug!(target: "access", parent: &span, %method, route, status, duration_ms, request_id = %id);
+        tracing::debug!(target: "access", %method, route, status, duration_ms, request_id = %id);
     } else {
-        tracing::info!(target: "access", parent: &span, %method, route, status, operation, duration_ms, request_id = %id);
+        tracing::info!(target: "access", %method, route, status, operation, duration_ms, request_id = %id);
     }
     if let Ok(value) = HeaderValue::from_str(id.as_str()) {
         response.headers_mut().insert(REQUEST_ID.clone(), value);
