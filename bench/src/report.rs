@@ -35,6 +35,13 @@ pub fn table(floor: f64, rows: &[Row], jobs: &[JobRow]) -> String {
     out.push_str("| scenario | throughput (req/s) | × floor | rate at half load | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MiB |\n");
     out.push_str("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for row in rows {
+        // A report slower than a second has no run at half load: its latencies are the
+        // closed loop's.
+        let latencies = if row.half_load.requests > 0 {
+            &row.half_load
+        } else {
+            &row.closed
+        };
         let _ = writeln!(
             out,
             "| {} | {:.0} | {} | {:.0}/s | {:.2} | {:.2} | {:.2} | {} | {:.0} |",
@@ -42,9 +49,9 @@ pub fn table(floor: f64, rows: &[Row], jobs: &[JobRow]) -> String {
             row.closed.throughput(),
             times_floor(row.closed.throughput(), floor),
             row.half_load.throughput(),
-            row.half_load.percentile_ms(0.50),
-            row.half_load.percentile_ms(0.99),
-            row.half_load.percentile_ms(0.999),
+            latencies.percentile_ms(0.50),
+            latencies.percentile_ms(0.99),
+            latencies.percentile_ms(0.999),
             row.closed.errors + row.half_load.errors,
             row.peak_rss_mib,
         );
