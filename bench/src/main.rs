@@ -309,7 +309,9 @@ async fn run(options: Options) -> anyhow::Result<()> {
     let mut jobs = Vec::new();
     let mut rows = Vec::new();
     let mut floor_throughput = 0.0;
-    use Scenario::*;
+    use Scenario::{
+        Floor, Me, MeFirst, Redeem, Scale, Sqlite, Verify, VerifyRedis, VerifyUncached,
+    };
     if [
         Floor,
         Verify,
@@ -379,7 +381,9 @@ async fn run(options: Options) -> anyhow::Result<()> {
             .await?,
         );
     }
-    if options.grant_lines > 0 && (options.wants(Grant) || options.wants(Reports)) {
+    if options.grant_lines > 0
+        && (options.wants(Scenario::Grant) || options.wants(Scenario::Reports))
+    {
         let (report_rows, grant_jobs) =
             million_lines(&bench, &environment, &callers, &prefix("reports"), &dir).await?;
         rows.extend(report_rows);
@@ -500,7 +504,7 @@ async fn main_scenarios(
     prefix: &dyn Fn(&str) -> String,
     rows: &mut Vec<Row>,
 ) -> anyhow::Result<f64> {
-    use Scenario::*;
+    use Scenario::{Floor, Me, MeFirst, Redeem, Verify, VerifyRedis, VerifyUncached};
     let options = bench.options;
     let (shared_prefix, redis_only_prefix) = (prefix("shared"), prefix("redis-only"));
     let server = Server::start(
