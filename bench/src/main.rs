@@ -83,11 +83,50 @@ struct Options {
     /// scenarios run against (0 skips).
     #[arg(long, default_value_t = 20_000)]
     sqlite_customers: usize,
+    /// Runs only this scenario (with the setup it needs); every scenario by default.
+    #[arg(long, value_enum)]
+    only: Option<Scenario>,
     /// Serves the bare axum + async-graphql reference on this address instead (the
     /// bench starts itself this way).
     #[arg(long, hide = true)]
     serve_bare: Option<String>,
 }
+
+/// The scenarios `--only` picks from.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scenario {
+    /// `{ __typename }`, and the bare axum + async-graphql reference.
+    Floor,
+    /// verifyDiscount with both cache tiers.
+    Verify,
+    /// `me`: each customer's first request after a cold cache.
+    MeFirst,
+    /// `me`: random customers, warm.
+    Me,
+    /// redeemDiscount on PostgreSQL.
+    Redeem,
+    /// verifyDiscount with the Redis tier only.
+    VerifyRedis,
+    /// verifyDiscount with no cache.
+    VerifyUncached,
+    /// verify, `me` and redeem again at `--scale-customers`.
+    Scale,
+    /// The request scenarios on the embedded default (SQLite).
+    Sqlite,
+    /// The refund overview and the dashboard over `--grant-lines` lines.
+    Reports,
+    /// The monthly data grant over `--grant-lines` lines.
+    Grant,
+}
+
+impl Options {
+    fn wants(&self, scenario: Scenario) -> bool {
+        self.only.is_none_or(|only| only == scenario)
+    }
+}
+
+/// Connections of the report scenarios: a report is an admin's, a few at a time.
+const REPORT_CONNECTIONS: usize = 4;
 
 fn random_key() -> String {
     let mut key = [0_u8; 32];
@@ -172,10 +211,21 @@ impl Bench<'_> {
 
     /// A closed loop (after a short warm-up), then the same requests at half its rate.
     async fn measure(&self, server: &Server, scenario: &str, source: &Source) -> Row {
+        self.measure_with(server, scenario, source, self.options.connections)
+            .await
+    }
+
+    /// [`Self::measure`] over `connections` connections.
+    async fn measure_with(
+        &self,
+        server: &Server,
+        scenario: &str,
+        source: &Source,
+        connections: usize,
+    ) -> Row {
         eprintln!("measuring {scenario}");
         let url = format!("{}/graphql", server.url);
         let memory = MemorySampler::start(server.pid());
-        let connections = self.options.connections;
         load::closed_loop(
             &self.client,
             &url,
@@ -251,105 +301,35 @@ async fn run(options: Options) -> anyhow::Result<()> {
             ("BENEFITS_LOG_FORMAT".into(), "json".into()),
         ],
     };
-    let mut jobs = vec![import(&environment, options.customers as u64, &dir)?];
-
     let bench = Bench {
         options: &options,
         client: load::client(options.connections),
     };
     let prefix = |tier: &str| format!("bench:{run_id}:{tier}:");
-    let (shared_prefix, redis_only_prefix) = (prefix("shared"), prefix("redis-only"));
+    let mut jobs = Vec::new();
     let mut rows = Vec::new();
-    let server = Server::start(
-        &environment,
-        &[
-            ("BENEFITS_REDIS_URL", &options.redis),
-            ("BENEFITS_REDIS_PREFIX", &shared_prefix),
-        ],
-    )
-    .await?;
-    eprintln!("adding partners and issuing codes");
-    let tills = Arc::new(fixture::partners(&bench.client, &server.url, &callers).await?);
-    let cursor = CustomerCursor::new(options.customers);
-    let verify_codes = Arc::new(
-        fixture::codes(&bench.client, &server.url, &callers, &cursor, VERIFY_CODES).await?,
-    );
-    let bare = Server::start_bare().await?;
-    let reference = bench
-        .measure(
-            &bare,
-            "`{ __typename }`, bare axum + async-graphql (reference)",
-            &scenarios::typename(&tills),
-        )
-        .await;
-    drop(bare);
-    let floor = bench
-        .measure(
-            &server,
-            "`{ __typename }` (floor)",
-            &scenarios::typename(&tills),
-        )
-        .await;
-    eprintln!(
-        "floor: {:.2} x the bare reference",
-        floor.closed.throughput() / reference.closed.throughput()
-    );
-    rows.push(reference);
-    let floor_throughput = floor.closed.throughput();
-    rows.push(floor);
-    rows.push(
-        bench
-            .measure(
-                &server,
-                "verifyDiscount, in-process tier",
-                &scenarios::verify(&tills, &verify_codes),
-            )
-            .await,
-    );
-    rows.push(
-        bench
-            .measure(
-                &server,
-                "me with lines, fee waiver and benefits",
-                &scenarios::me(&callers, options.customers, ME_TOKENS),
-            )
-            .await,
-    );
-    rows.push(redemptions(&bench, &server, &callers, &cursor, &tills).await?);
-    drop(server);
+    let mut floor_throughput = 0.0;
+    use Scenario::{
+        Floor, Me, MeFirst, Redeem, Scale, Sqlite, Verify, VerifyRedis, VerifyUncached,
+    };
+    if [
+        Floor,
+        Verify,
+        MeFirst,
+        Me,
+        Redeem,
+        VerifyRedis,
+        VerifyUncached,
+    ]
+    .into_iter()
+    .any(|scenario| options.wants(scenario))
+    {
+        jobs.push(import(&environment, options.customers as u64, &dir)?);
+        floor_throughput =
+            main_scenarios(&bench, &environment, &callers, &prefix, &mut rows).await?;
+    }
 
-    let redis_only = Server::start(
-        &environment,
-        &[
-            ("BENEFITS_REDIS_URL", &options.redis),
-            ("BENEFITS_REDIS_PREFIX", &redis_only_prefix),
-            ("BENEFITS_LOCAL_CACHE_CAPACITY", "0"),
-        ],
-    )
-    .await?;
-    rows.push(
-        bench
-            .measure(
-                &redis_only,
-                "verifyDiscount, Redis tier only",
-                &scenarios::verify(&tills, &verify_codes),
-            )
-            .await,
-    );
-    drop(redis_only);
-    let uncached = Server::start(&environment, &[("BENEFITS_LOCAL_CACHE_CAPACITY", "0")]).await?;
-    rows.push(
-        bench
-            .measure(
-                &uncached,
-                "verifyDiscount, no cache (database)",
-                &scenarios::verify(&tills, &verify_codes),
-            )
-            .await,
-    );
-    drop(uncached);
-
-    if options.scale_customers > 0 {
+    if options.scale_customers > 0 && options.wants(Scale) {
         let name = format!("bench_scale_{run_id}");
         let url = create_database(&options.postgres, &name)?;
         let environment = environment.with("BENEFITS_DATABASE_URL", &url);
@@ -380,7 +360,7 @@ async fn run(options: Options) -> anyhow::Result<()> {
             &format!("DROP DATABASE IF EXISTS {name}"),
         )?;
     }
-    if options.sqlite_customers > 0 {
+    if options.sqlite_customers > 0 && options.wants(Sqlite) {
         let url = format!("sqlite://{}", dir.join("embedded.db").display());
         let environment = environment.with("BENEFITS_DATABASE_URL", &url);
         jobs.push(import(&environment, options.sqlite_customers as u64, &dir)?);
@@ -401,8 +381,13 @@ async fn run(options: Options) -> anyhow::Result<()> {
             .await?,
         );
     }
-    if options.grant_lines > 0 {
-        jobs.extend(grant(&options, &environment, &dir)?);
+    if options.grant_lines > 0
+        && (options.wants(Scenario::Grant) || options.wants(Scenario::Reports))
+    {
+        let (report_rows, grant_jobs) =
+            million_lines(&bench, &environment, &callers, &prefix("reports"), &dir).await?;
+        rows.extend(report_rows);
+        jobs.extend(grant_jobs);
     }
     println!("{}", report::table(floor_throughput, &rows, &jobs));
     psql(
@@ -413,7 +398,7 @@ async fn run(options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The floor (`with_floor`), verifyDiscount, `me` and redeemDiscount against `server` (with its own partners and
+/// The floor (`with_floor`), verifyDiscount, `me` (first and warm) and redeemDiscount against `server` (with its own partners and
 /// codes), each row labelled with `label`.
 async fn request_scenarios(
     bench: &Bench<'_>,
@@ -443,16 +428,23 @@ async fn request_scenarios(
             &scenarios::verify(&tills, &codes),
         )
         .await;
+    let me_first = bench
+        .measure(
+            server,
+            &format!("me, a customer's first request ({label})"),
+            &scenarios::me_first(callers, customers),
+        )
+        .await;
     let me = bench
         .measure(
             server,
-            &format!("me with lines, fee waiver and benefits ({label})"),
+            &format!("me with lines, fee waiver and benefits, warm ({label})"),
             &scenarios::me(callers, customers, ME_TOKENS),
         )
         .await;
     let mut redeem = redemptions(bench, server, callers, &cursor, &tills).await?;
     redeem.scenario = format!("redeemDiscount ({label})");
-    rows.extend([verify, me, redeem]);
+    rows.extend([verify, me_first, me, redeem]);
     Ok(rows)
 }
 
@@ -503,32 +495,202 @@ async fn redemptions(
     })
 }
 
-/// The monthly data grant over `grant_lines` lines in a database of its own.
-fn grant(
-    options: &Options,
+/// The scenarios against the main database (`--customers`), in the order the table
+/// shows them; the floor's throughput (0 when the floor was not measured).
+async fn main_scenarios(
+    bench: &Bench<'_>,
     environment: &Environment,
+    callers: &Callers,
+    prefix: &dyn Fn(&str) -> String,
+    rows: &mut Vec<Row>,
+) -> anyhow::Result<f64> {
+    use Scenario::{Floor, Me, MeFirst, Redeem, Verify, VerifyRedis, VerifyUncached};
+    let options = bench.options;
+    let (shared_prefix, redis_only_prefix) = (prefix("shared"), prefix("redis-only"));
+    let server = Server::start(
+        environment,
+        &[
+            ("BENEFITS_REDIS_URL", &options.redis),
+            ("BENEFITS_REDIS_PREFIX", &shared_prefix),
+        ],
+    )
+    .await?;
+    eprintln!("adding partners and issuing codes");
+    let tills = Arc::new(fixture::partners(&bench.client, &server.url, callers).await?);
+    let cursor = CustomerCursor::new(options.customers);
+    let verify_codes = if [Verify, VerifyRedis, VerifyUncached]
+        .into_iter()
+        .any(|scenario| options.wants(scenario))
+    {
+        fixture::codes(&bench.client, &server.url, callers, &cursor, VERIFY_CODES).await?
+    } else {
+        Vec::new()
+    };
+    let verify_codes = Arc::new(verify_codes);
+    let mut floor_throughput = 0.0;
+    if options.wants(Floor) {
+        let bare = Server::start_bare().await?;
+        let reference = bench
+            .measure(
+                &bare,
+                "`{ __typename }`, bare axum + async-graphql (reference)",
+                &scenarios::typename(&tills),
+            )
+            .await;
+        drop(bare);
+        let floor = bench
+            .measure(
+                &server,
+                "`{ __typename }` (floor)",
+                &scenarios::typename(&tills),
+            )
+            .await;
+        eprintln!(
+            "floor: {:.2} x the bare reference",
+            floor.closed.throughput() / reference.closed.throughput()
+        );
+        rows.push(reference);
+        floor_throughput = floor.closed.throughput();
+        rows.push(floor);
+    }
+    if options.wants(Verify) {
+        rows.push(
+            bench
+                .measure(
+                    &server,
+                    "verifyDiscount, in-process tier",
+                    &scenarios::verify(&tills, &verify_codes),
+                )
+                .await,
+        );
+    }
+    // Before the warm `me`: these customers have not been asked for yet.
+    if options.wants(MeFirst) {
+        rows.push(
+            bench
+                .measure(
+                    &server,
+                    "me, a customer's first request (cold cache)",
+                    &scenarios::me_first(callers, options.customers),
+                )
+                .await,
+        );
+    }
+    if options.wants(Me) {
+        rows.push(
+            bench
+                .measure(
+                    &server,
+                    "me with lines, fee waiver and benefits (warm)",
+                    &scenarios::me(callers, options.customers, ME_TOKENS),
+                )
+                .await,
+        );
+    }
+    if options.wants(Redeem) {
+        rows.push(redemptions(bench, &server, callers, &cursor, &tills).await?);
+    }
+    drop(server);
+
+    if options.wants(VerifyRedis) {
+        let redis_only = Server::start(
+            environment,
+            &[
+                ("BENEFITS_REDIS_URL", &options.redis),
+                ("BENEFITS_REDIS_PREFIX", &redis_only_prefix),
+                ("BENEFITS_LOCAL_CACHE_CAPACITY", "0"),
+            ],
+        )
+        .await?;
+        rows.push(
+            bench
+                .measure(
+                    &redis_only,
+                    "verifyDiscount, Redis tier only",
+                    &scenarios::verify(&tills, &verify_codes),
+                )
+                .await,
+        );
+    }
+    if options.wants(VerifyUncached) {
+        let uncached =
+            Server::start(environment, &[("BENEFITS_LOCAL_CACHE_CAPACITY", "0")]).await?;
+        rows.push(
+            bench
+                .measure(
+                    &uncached,
+                    "verifyDiscount, no cache (database)",
+                    &scenarios::verify(&tills, &verify_codes),
+                )
+                .await,
+        );
+    }
+    Ok(floor_throughput)
+}
+
+/// A database of its own with `--grant-lines` lines: the monthly data grant over them
+/// (`grant`), then the refund overview and the dashboard over them (`reports`, after
+/// the grant so the dashboard has a month of grants to count).
+async fn million_lines(
+    bench: &Bench<'_>,
+    environment: &Environment,
+    callers: &Callers,
+    redis_prefix: &str,
     dir: &std::path::Path,
-) -> anyhow::Result<Vec<JobRow>> {
+) -> anyhow::Result<(Vec<Row>, Vec<JobRow>)> {
+    let options = bench.options;
     let name = format!("bench_grant_{}", std::process::id());
     let url = create_database(&options.postgres, &name)?;
     let environment = environment.with("BENEFITS_DATABASE_URL", &url);
     let customers = (options.grant_lines as f64 / LINES_PER_CUSTOMER).ceil() as u64;
-    let imported = import(&environment, customers, dir)?;
-    eprintln!("running the monthly data grant");
-    let (output, seconds, peak) =
-        environment.run(&["job", "monthly-data-grant", "--month", "2026-03"], &[])?;
+    let mut jobs = vec![import(&environment, customers, dir)?];
+    if options.wants(Scenario::Grant) {
+        eprintln!("running the monthly data grant");
+        let (output, seconds, peak) =
+            environment.run(&["job", "monthly-data-grant", "--month", "2026-03"], &[])?;
+        jobs.push(JobRow {
+            scenario: "monthly data grant, PostgreSQL".to_owned(),
+            figure: format!("{seconds:.1} s: {}", output.trim()),
+            peak_rss_mib: peak,
+        });
+    }
+    let mut rows = Vec::new();
+    if options.wants(Scenario::Reports) {
+        let server = Server::start(
+            &environment,
+            &[
+                ("BENEFITS_REDIS_URL", &options.redis),
+                ("BENEFITS_REDIS_PREFIX", redis_prefix),
+            ],
+        )
+        .await?;
+        let lines = options.grant_lines;
+        rows.push(
+            bench
+                .measure_with(
+                    &server,
+                    &format!("refundOverview over {lines} lines"),
+                    &scenarios::refund_overview(callers),
+                    REPORT_CONNECTIONS,
+                )
+                .await,
+        );
+        rows.push(
+            bench
+                .measure_with(
+                    &server,
+                    &format!("dashboard over {lines} lines"),
+                    &scenarios::dashboard(callers),
+                    REPORT_CONNECTIONS,
+                )
+                .await,
+        );
+    }
     psql(
         &options.postgres,
         &format!("DROP DATABASE IF EXISTS {name}"),
     )?;
-    Ok(vec![
-        imported,
-        JobRow {
-            scenario: "monthly data grant, PostgreSQL".to_owned(),
-            figure: format!("{seconds:.1} s: {}", output.trim()),
-            peak_rss_mib: peak,
-        },
-    ])
+    Ok((rows, jobs))
 }
 
 /// A scratch directory for the generated files.

@@ -70,9 +70,45 @@ pub fn me(callers: &Callers, customers: usize, tokens: usize) -> Source {
         })
         .collect();
     let next = AtomicUsize::new(0);
-    let body = json!({ "query": "{ me { lines { feeWaiver { eligible reason } benefits { kind eligible } } } }" });
+    let body = json!({ "query": ME });
     Arc::new(move || {
         let bearer = &bearers[next.fetch_add(1, Ordering::Relaxed) % bearers.len()];
         Some(request(bearer, &body))
     })
+}
+
+const ME: &str = "{ me { lines { feeWaiver { eligible reason } benefits { kind eligible } } } }";
+
+/// A customer's first request after a cold cache: every customer once, from the highest
+/// number down (the fixtures issue codes from customer 0 upwards, so these customers
+/// were not touched before); dry when they run out.
+pub fn me_first(callers: &Callers, customers: usize) -> Source {
+    let bearers: Vec<_> = (0..customers)
+        .rev()
+        .map(|customer| callers.bearer(Role::Customer, &format!("C-{customer}")))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let body = json!({ "query": ME });
+    Arc::new(move || {
+        let bearer = bearers.get(next.fetch_add(1, Ordering::Relaxed))?;
+        Some(request(bearer, &body))
+    })
+}
+
+const REFUND_OVERVIEW: &str = "{ refundOverview { linesByReason { reason count } applications { round status count amount } } }";
+
+/// An admin asking for the refund overview, again and again.
+pub fn refund_overview(callers: &Callers) -> Source {
+    let bearer = callers.bearer(Role::Admin, "bench-reports");
+    let body = json!({ "query": REFUND_OVERVIEW });
+    Arc::new(move || Some(request(&bearer, &body)))
+}
+
+const DASHBOARD: &str = "{ redemptionsByDay(from: \"2026-03-01\", until: \"2026-03-31\") { day category count totalDiscount } dataGrantsByMonth { month lines gigabytes } }";
+
+/// An admin asking for the dashboard, again and again.
+pub fn dashboard(callers: &Callers) -> Source {
+    let bearer = callers.bearer(Role::Admin, "bench-reports");
+    let body = json!({ "query": DASHBOARD });
+    Arc::new(move || Some(request(&bearer, &body)))
 }

@@ -29,6 +29,7 @@ mod m20261203_000303_sms_references;
 mod m20261203_000304_languages_and_texts;
 mod m20261203_000305_banks;
 mod m20261203_000500_redeem_function;
+mod m20261204_000400_data_grant_months;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000304_languages_and_texts::Migration),
             Box::new(m20261203_000305_banks::Migration),
             Box::new(m20261203_000500_redeem_function::Migration),
+            Box::new(m20261204_000400_data_grant_months::Migration),
         ]
     }
 }

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, DatabaseConnection, DbErr, EntityTrait as _,
     QueryFilter as _, QueryOrder as _, QuerySelect as _, TransactionTrait as _,
@@ -19,8 +19,9 @@ use benefits_domain::error::Unexpected;
 use benefits_domain::refund::ports::IdempotencyClaim;
 
 use super::entities::{
-    campaign_roaming_offers, data_grants, insurance_claims, insurance_enrolments, ott_selections,
-    ott_services, provisioning_outbox, roaming_bonuses, roaming_extensions,
+    campaign_roaming_offers, data_grant_months, data_grants, insurance_claims,
+    insurance_enrolments, ott_selections, ott_services, provisioning_outbox, roaming_bonuses,
+    roaming_extensions,
 };
 use super::{claim_filing, unexpected};
 use crate::crypto::LookupHasher;
@@ -313,6 +314,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
                     .exec_without_returning(&txn)
                     .await
                     .map_err(unexpected)?;
+                count_grants(&txn, month, new.len(), gigabytes).await?;
             }
             txn.commit().await.map_err(unexpected)?;
             granted += u32::try_from(new.len()).unwrap_or(u32::MAX);
@@ -610,4 +612,41 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .map_err(unexpected)?;
         Ok(rows.into_iter().map(to_bonus).collect())
     }
+}
+
+/// Adds `lines` new grants of `gigabytes` each to `month`'s tally, in the transaction
+/// that inserted them (concurrent runs add under the row's lock).
+async fn count_grants(
+    txn: &sea_orm::DatabaseTransaction,
+    month: &str,
+    lines: usize,
+    gigabytes: i32,
+) -> Result<(), Unexpected> {
+    let lines = i64::try_from(lines).unwrap_or(i64::MAX);
+    let gigabytes = lines.saturating_mul(i64::from(gigabytes));
+    data_grant_months::Entity::insert(data_grant_months::ActiveModel {
+        month: Set(month.to_owned()),
+        lines: Set(lines),
+        gigabytes: Set(gigabytes),
+    })
+    .on_conflict(
+        OnConflict::column(data_grant_months::Column::Month)
+            .value(
+                data_grant_months::Column::Lines,
+                Expr::col((data_grant_months::Entity, data_grant_months::Column::Lines)).add(lines),
+            )
+            .value(
+                data_grant_months::Column::Gigabytes,
+                Expr::col((
+                    data_grant_months::Entity,
+                    data_grant_months::Column::Gigabytes,
+                ))
+                .add(gigabytes),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await
+    .map_err(unexpected)?;
+    Ok(())
 }

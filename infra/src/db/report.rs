@@ -1,8 +1,9 @@
-//! The dashboard's aggregates over sea-orm: one `GROUP BY` query each, the same SQL on
-//! PostgreSQL and SQLite.
+//! The dashboard's aggregates over sea-orm, the same SQL on PostgreSQL and SQLite:
+//! redemptions per day in one `GROUP BY` over the period's rows (found by their day),
+//! data granted per month from the tally the grants keep (`data_grant_months`).
 
 use async_trait::async_trait;
-use sea_orm::sea_query::{Expr, JoinType};
+use sea_orm::sea_query::JoinType;
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
     QuerySelect as _,
@@ -12,7 +13,7 @@ use benefits_domain::campaign::PeriodOfDays;
 use benefits_domain::error::Unexpected;
 use benefits_domain::report::{GrantMonth, RedemptionDay, ReportRepository};
 
-use super::entities::{data_grants, partners, redemptions, stores};
+use super::entities::{data_grant_months, partners, redemptions, stores};
 use super::partner::standing_redemptions;
 use super::unexpected;
 
@@ -69,27 +70,24 @@ impl ReportRepository for SeaReportRepository {
     }
 
     async fn grants_by_month(&self) -> Result<Vec<GrantMonth>, Unexpected> {
-        let rows: Vec<(String, i64, i64)> = data_grants::Entity::find()
-            .select_only()
-            .column(data_grants::Column::Month)
-            .column_as(Expr::cust("COUNT(*)"), "lines")
-            .column_as(
-                Expr::cust("CAST(COALESCE(SUM(gigabytes), 0) AS BIGINT)"),
-                "gigabytes",
-            )
-            .group_by(data_grants::Column::Month)
-            .order_by_asc(data_grants::Column::Month)
-            .into_tuple()
+        let rows = data_grant_months::Entity::find()
+            .order_by_asc(data_grant_months::Column::Month)
             .all(&self.db)
             .await
             .map_err(unexpected)?;
         Ok(rows
             .into_iter()
-            .map(|(month, lines, gigabytes)| GrantMonth {
-                month,
-                lines: u64::try_from(lines).unwrap_or_default(),
-                gigabytes,
-            })
+            .map(
+                |data_grant_months::Model {
+                     month,
+                     lines,
+                     gigabytes,
+                 }| GrantMonth {
+                    month,
+                    lines: u64::try_from(lines).unwrap_or_default(),
+                    gigabytes,
+                },
+            )
             .collect())
     }
 }

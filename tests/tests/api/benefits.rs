@@ -838,3 +838,69 @@ async fn the_dashboard_counts_the_lines_and_data_granted_per_month() {
         .await;
     assert_eq!(error_code(&agent), Some("FORBIDDEN"));
 }
+
+/// The dashboard's monthly tally after a mixed sequence of grant runs: February, two
+/// concurrent reruns of it (nothing new), March on another replica, February again.
+#[tokio::test]
+async fn the_monthly_grant_tally_equals_a_full_recount_after_mixed_runs() {
+    use sea_orm::{ConnectionTrait as _, Statement};
+
+    let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
+    async fn run(app: &TestApp, month: &str) {
+        let body = app
+            .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": month }))
+            .await;
+        assert!(body["errors"].is_null(), "{body}");
+    }
+    run(&app, "2026-02").await;
+    tokio::join!(run(&app, "2026-02"), run(&app, "2026-02"));
+    let (march, sibling) = app.sibling_at("2026-03-01T00:05:00+09:00").await;
+    let token = sibling
+        .tokens
+        .issue(Role::Admin, "admin-1", std::time::Duration::from_hours(1))
+        .unwrap();
+    let body: Value = app
+        .client
+        .post(format!("http://{march}/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": GRANT, "variables": { "m": "2026-03" } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["errors"].is_null(), "{body}");
+    run(&app, "2026-02").await;
+
+    let body = app
+        .graphql(
+            Role::Admin,
+            "admin-1",
+            "{ dataGrantsByMonth { month lines gigabytes } }",
+            json!({}),
+        )
+        .await;
+    let rows = app
+        .app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.app.db.get_database_backend(),
+            "SELECT month, COUNT(*) AS lines, CAST(SUM(gigabytes) AS BIGINT) AS gigabytes \
+             FROM data_grants GROUP BY month ORDER BY month",
+        ))
+        .await
+        .unwrap();
+    let recount: Vec<Value> = rows
+        .iter()
+        .map(|row| {
+            json!({
+                "month": row.try_get::<String>("", "month").unwrap(),
+                "lines": row.try_get::<i64>("", "lines").unwrap(),
+                "gigabytes": row.try_get::<i64>("", "gigabytes").unwrap(),
+            })
+        })
+        .collect();
+    assert_eq!(recount.len(), 2, "{recount:?}");
+    assert_eq!(body["data"]["dataGrantsByMonth"], json!(recount), "{body}");
+}

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod contract_events;
 pub mod contract_terms;
 pub mod customers;
+pub mod data_grant_months;
 pub mod data_grants;
 pub mod discount_codes;
 pub mod discount_return_rates;
