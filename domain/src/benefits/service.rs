@@ -188,6 +188,7 @@ impl AppreciationService {
     }
 
     /// A customer's insurance cover.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn insurance(
         &self,
         customer: &Customer,
@@ -205,6 +206,7 @@ impl AppreciationService {
     }
 
     /// The calling customer enrols in the insurance with consent to its terms.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn enrol(
         &self,
         caller: &Caller,
@@ -248,6 +250,7 @@ impl AppreciationService {
     /// One page of the insurer's list: of the next `limit` customers after `after`, those
     /// covered, automatically or by consent. Returns them and the cursor of the next
     /// page (`None` at the end). Reading names and birth dates is audited.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn covered_customers(
         &self,
         caller: &Caller,
@@ -300,11 +303,13 @@ impl AppreciationService {
     }
 
     /// The OTT catalog.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn ott_services(&self) -> Result<Vec<OttService>, Unexpected> {
         self.records.ott_services().await
     }
 
     /// Adds or renames an OTT service, setting or keeping its minimum age.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn upsert_ott_service(
         &self,
         caller: &Caller,
@@ -341,6 +346,7 @@ impl AppreciationService {
 
     /// The catalog as the customer of `line` sees it today: each service and whether
     /// they may choose it, or the first rule that stops them.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn ott_choices(
         &self,
         line: &Line,
@@ -371,11 +377,13 @@ impl AppreciationService {
     }
 
     /// A line's OTT choice.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn ott_selection(&self, line: &LineId) -> Result<Option<OttSelection>, Unexpected> {
         self.records.ott_selection(line).await
     }
 
     /// The calling customer chooses an OTT service for one of their lines.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn select_ott(
         &self,
         caller: &Caller,
@@ -429,6 +437,7 @@ impl AppreciationService {
     }
 
     /// Activates a line's voucher (the OTT partner or an admin): the choice is final.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn activate_voucher(
         &self,
         caller: &Caller,
@@ -447,6 +456,7 @@ impl AppreciationService {
 
     /// Grants the month's data to every program line whose exclusions do not apply now;
     /// a rerun (or a run on another replica) grants nothing twice.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn run_monthly_grant(
         &self,
         caller: &Caller,
@@ -499,11 +509,13 @@ impl AppreciationService {
     }
 
     /// A line's data grants.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn data_grants(&self, line: &LineId) -> Result<Vec<DataGrant>, Unexpected> {
         self.records.data_grants(line).await
     }
 
     /// Records a roaming pass fed from billing and its bonus.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_roaming_pass(
         &self,
         caller: &Caller,
@@ -549,6 +561,7 @@ impl AppreciationService {
     /// at once. Per record: `Ok(true)` recorded now, `Ok(false)` recorded before (a
     /// no-op), or why it was refused. Not audited per record: see
     /// [`Self::audit_roaming_feed`].
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_roaming_feed(
         &self,
         records: &[RoamingFeedRecord],
@@ -608,6 +621,7 @@ impl AppreciationService {
     }
 
     /// Audits a roaming feed run: who, the file's hash, and its counts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn audit_roaming_feed(
         &self,
         caller: &Caller,
@@ -625,6 +639,7 @@ impl AppreciationService {
     /// The calling customer files an insurance claim. The same idempotency key with
     /// the same input returns the claim first filed; with another input it is
     /// `IdempotencyConflict`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn file_claim(
         &self,
         caller: &Caller,
@@ -708,17 +723,20 @@ impl AppreciationService {
     }
 
     /// A customer's claims, newest first.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn claims_of(&self, customer: &CustomerId) -> Result<Vec<Claim>, Unexpected> {
         self.records.claims(Some(customer), None).await
     }
 
     /// The claims in one status: the insurer's queue.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn claims_in(&self, status: ClaimStatus) -> Result<Vec<Claim>, Unexpected> {
         self.records.claims(None, Some(status)).await
     }
 
     /// Moves a claim on in the insurer's workflow; an approval is capped by the limits
     /// per claim and per year (the whole approvable amount when none is given).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn move_claim(
         &self,
         caller: &Caller,
@@ -792,6 +810,7 @@ impl AppreciationService {
     }
 
     /// Lists an existing roaming offer as extended by the campaign until `until`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn extend_roaming_offer(
         &self,
         caller: &Caller,
@@ -819,6 +838,7 @@ impl AppreciationService {
     /// Billing reports a roaming offer a line holds: when the campaign extends that
     /// offer and the line may have roaming benefits, the extension is recorded once and
     /// pushed to billing. `None` when the offer is not extended or already ends later.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_roaming_offer(
         &self,
         line_id: &LineId,
@@ -862,6 +882,7 @@ impl AppreciationService {
     }
 
     /// A line's extended roaming offers.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn roaming_extensions(
         &self,
         line: &LineId,
@@ -870,6 +891,7 @@ impl AppreciationService {
     }
 
     /// A line's roaming bonuses.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected> {
         self.records.roaming_bonuses(line).await
     }

@@ -57,6 +57,7 @@ impl CampaignService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn active(&self) -> Result<(Campaign, Vec<i32>), Unexpected> {
         let campaign = self.campaigns.active().await?;
         let closed = self.refunds.closed_rounds(&campaign.id).await?;
@@ -67,6 +68,7 @@ impl CampaignService {
     ///
     /// # Errors
     /// `BadInput` for an empty period (or monthly data not on first days of months).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_period(
         &self,
         caller: &Caller,
@@ -98,6 +100,7 @@ impl CampaignService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_day(
         &self,
         caller: &Caller,
@@ -120,6 +123,7 @@ impl CampaignService {
     ///
     /// # Errors
     /// `BadInput` outside that range.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_roaming_bonus_percent(
         &self,
         caller: &Caller,
@@ -149,6 +153,7 @@ impl CampaignService {
     /// # Errors
     /// `NotFound` for an unknown round, `RoundClosed` once its payout file exists,
     /// `BadInput` when it would pay before its applications are in.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_round(&self, caller: &Caller, round: PayoutRound) -> Result<(), EditError> {
         check_round(&round).map_err(EditError::BadInput)?;
         let (campaign, closed) = self.active().await?;
@@ -176,6 +181,7 @@ impl CampaignService {
     /// # Errors
     /// `BadInput` when the round would pay before its applications are in, on or before
     /// today, or before the campaign's last round.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn add_round(
         &self,
         caller: &Caller,
@@ -240,6 +246,7 @@ impl CampaignService {
     ///
     /// # Errors
     /// `Template` with the first rule the text breaks.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_template(&self, caller: &Caller, template: Template) -> Result<(), EditError> {
         let campaign = self.campaigns.active().await?;
         let body = template.body.trim().to_owned();
@@ -265,6 +272,7 @@ impl CampaignService {
     ///
     /// # Errors
     /// `Template` when the name breaks a rule or makes an SMS template too long.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn set_sender_name(&self, caller: &Caller, name: &str) -> Result<(), EditError> {
         let name = name.trim();
         templates::check_sender_name(name).map_err(EditError::Template)?;

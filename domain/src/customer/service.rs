@@ -56,6 +56,7 @@ impl CustomerService {
     }
 
     /// The calling customer.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn me(&self, caller: &Caller) -> Result<Customer, MeError> {
         let external_id = caller
             .principal
@@ -69,6 +70,7 @@ impl CustomerService {
 
     /// A staff member finds a customer by mobile number; the read is audited whether
     /// or not a customer is found, and before anything is shown.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn find_by_phone(
         &self,
         caller: &Caller,
@@ -86,6 +88,7 @@ impl CustomerService {
     }
 
     /// The lines of a customer the caller has already been allowed to see.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn lines(&self, customer: &Customer) -> Result<Vec<Line>, Unexpected> {
         self.customers.lines_of(&customer.id).await
     }
@@ -94,6 +97,7 @@ impl CustomerService {
     /// and when that fails, each record alone so only the bad ones are refused.
     ///
     /// The records must not share a customer or line external id.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn import(&self, records: &[CustomerRecord]) -> Vec<RecordOutcome> {
         if records.is_empty()
             || self

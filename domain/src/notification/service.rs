@@ -119,6 +119,7 @@ impl NotificationService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails (nothing of the batch is sent).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send_many(
         &self,
         drafts: Vec<NotificationDraft>,
@@ -132,6 +133,7 @@ impl NotificationService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send(
         &self,
         draft: NotificationDraft,
@@ -144,6 +146,7 @@ impl NotificationService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn inbox(&self, customer: &Customer) -> Result<Vec<Notification>, Unexpected> {
         self.notifier.inbox(&customer.id).await
     }
@@ -152,6 +155,7 @@ impl NotificationService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn counts_for_lines(
         &self,
         lines: &[LineId],
@@ -165,6 +169,7 @@ impl NotificationService {
     ///
     /// # Errors
     /// `BadInput` for an empty or overlong reference.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn check_reference(
         &self,
         caller: &Caller,

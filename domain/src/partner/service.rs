@@ -106,11 +106,13 @@ impl DiscountService {
     }
 
     /// Every partner with its stores and current offers.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn partners(&self) -> Result<Vec<Partner>, Unexpected> {
         self.catalog.partners().await
     }
 
     /// Adds or changes a partner with its stores and offers.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn upsert_partner(
         &self,
         caller: &Caller,
@@ -159,6 +161,7 @@ impl DiscountService {
 
     /// Issues a one-time code for one of the calling customer's lines. Other codes of
     /// the line stay valid (a phone and a watch may each show one).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn issue_code(
         &self,
         caller: &Caller,
@@ -259,6 +262,7 @@ impl DiscountService {
     }
 
     /// What redeeming would give, read only: a refusal is a quote, not an error.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn verify(
         &self,
         caller: &Caller,
@@ -281,6 +285,7 @@ impl DiscountService {
 
     /// Redeems a code at the calling store. The same idempotency key with the same input
     /// returns the first redemption.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn redeem(
         &self,
         caller: &Caller,
@@ -359,6 +364,7 @@ impl DiscountService {
     }
 
     /// The calling store's redemptions, newest first, after the redemption `after`.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn store_redemptions(
         &self,
         caller: &Caller,
@@ -376,6 +382,7 @@ impl DiscountService {
     }
 
     /// Per partner, the count and sum of the discounts standing on a KST day.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn settlement(
         &self,
         day: chrono::NaiveDate,
@@ -395,6 +402,7 @@ impl DiscountService {
     }
 
     /// Cancels the calling store's own redemption of today, restoring the usage.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn cancel(
         &self,
         caller: &Caller,

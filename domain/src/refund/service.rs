@@ -243,16 +243,19 @@ impl RefundService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn banks(&self) -> Result<Vec<Bank>, Unexpected> {
         self.banks.banks().await
     }
 
     /// The application of a line, as its owner or staff may see it.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn for_line(&self, line: &LineId) -> Result<Option<RefundApplication>, Unexpected> {
         self.refunds.for_line(line).await
     }
 
     /// Applies for the refund of a terminated line.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn apply(
         &self,
         caller: &Caller,
@@ -371,6 +374,7 @@ impl RefundService {
     }
 
     /// The late-application grant of a line, if staff gave one.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn late_application(
         &self,
         line: &LineId,
@@ -381,6 +385,7 @@ impl RefundService {
     /// Staff grant a line a late-application deadline after reviewing the evidence:
     /// `reasonEndedOn` plus the campaign's days. The grant is audited (the note itself
     /// is sealed with the grant, not copied into the audit log).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn grant_late(
         &self,
         caller: &Caller,
@@ -444,6 +449,7 @@ impl RefundService {
 
     /// Corrects the bank account of an application until its round is closed, or after
     /// a failed payout (which then moves to the next round).
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn correct_account(
         &self,
         caller: &Caller,
@@ -504,6 +510,7 @@ impl RefundService {
 
     /// Closes a payout round and returns its file (the same file when closed again);
     /// the customers in it are told their refund is scheduled.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn close_round(
         &self,
         caller: &Caller,
@@ -544,6 +551,7 @@ impl RefundService {
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn list(
         &self,
         caller: &Caller,
@@ -564,6 +572,7 @@ impl RefundService {
     }
 
     /// Records the bank's answer for a scheduled payout.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_result(
         &self,
         caller: &Caller,
@@ -605,6 +614,7 @@ impl RefundService {
     /// in one transaction through the same write as [`Self::record_result`], and the
     /// customers are told as they are one at a time. Running the same file again
     /// records nothing more. The run is audited with the file's hash and its counts.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn record_results(
         &self,
         caller: &Caller,
@@ -708,6 +718,7 @@ impl RefundService {
 
     /// Sends one reminder to every eligible line without an application that has had
     /// fewer than the campaign's maximum. Only inside the application window.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send_reminders(&self, caller: &Caller) -> Result<u32, RunError> {
         let campaign = self.campaigns.active().await?;
         if !rules::window_open(&campaign.fee_waiver, self.clock.now()) {
@@ -735,6 +746,7 @@ impl RefundService {
 
     /// Tells every eligible line without an application, once, that it may apply.
     /// From the day eligibility checking opens until applications close.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn send_eligibility_notices(&self, caller: &Caller) -> Result<u32, RunError> {
         let campaign = self.campaigns.active().await?;
         let now = self.clock.now();
@@ -761,6 +773,7 @@ impl RefundService {
     }
 
     /// Counts every line by its first failing rule, and applications by round and status.
+    #[tracing::instrument(level = "debug", skip_all)]
     pub async fn overview(&self) -> Result<RefundOverview, Unexpected> {
         let campaign = self.campaigns.active().await?;
         let today = self.clock.today();
