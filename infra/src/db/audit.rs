@@ -43,6 +43,7 @@ impl SeaAuditLog {
 
 #[async_trait]
 impl AuditLog for SeaAuditLog {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn append(&self, entry: AuditEntry) -> Result<(), Unexpected> {
         let txn = self.db.begin().await.map_err(unexpected)?;
         // Take the head's row lock first: concurrent appends queue here, so the chain
@@ -92,6 +93,7 @@ impl AuditLog for SeaAuditLog {
         txn.commit().await.map_err(unexpected)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn verify_chain(&self) -> Result<ChainCheck, Unexpected> {
         // The head first, then the entries up to it: an entry and its head update commit
         // together, so entries appended meanwhile are simply not checked yet, and the
@@ -150,6 +152,7 @@ impl AuditLog for SeaAuditLog {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn search(&self, query: &AuditQuery) -> Result<Vec<RecordedAudit>, Unexpected> {
         let mut select = audit_log::Entity::find().order_by_desc(audit_log::Column::Sequence);
         if let Some(actor) = &query.actor {

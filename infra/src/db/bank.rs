@@ -52,6 +52,7 @@ impl SeaBankDirectory {
 
 #[async_trait]
 impl BankDirectory for SeaBankDirectory {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn banks(&self) -> Result<Vec<Bank>, Unexpected> {
         self.list
             .try_get_with((), self.load())

@@ -78,6 +78,7 @@ impl SeaCampaignRepository {
 
 #[async_trait]
 impl CampaignRepository for SeaCampaignRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn active(&self) -> Result<Campaign, Unexpected> {
         self.active
             .try_get_with((), self.load_active())
@@ -85,6 +86,7 @@ impl CampaignRepository for SeaCampaignRepository {
             .map_err(|error| Unexpected::new(error.to_string()))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_period(
         &self,
         campaign_id: &str,
@@ -115,6 +117,7 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_round(
         &self,
         campaign_id: &str,
@@ -139,6 +142,7 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(updated.rows_affected > 0)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_day(
         &self,
         campaign_id: &str,
@@ -162,6 +166,7 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_roaming_bonus_percent(
         &self,
         campaign_id: &str,
@@ -177,6 +182,7 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_template(
         &self,
         campaign_id: &str,
@@ -207,6 +213,7 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn update_sender_name(&self, campaign_id: &str, name: &str) -> Result<(), Unexpected> {
         campaigns::Entity::update_many()
             .col_expr(campaigns::Column::SenderName, Expr::value(name))
@@ -218,6 +225,7 @@ impl CampaignRepository for SeaCampaignRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn add_round(&self, campaign_id: &str, round: &PayoutRound) -> Result<bool, Unexpected> {
         let inserted = payout_rounds::Entity::insert(payout_rounds::ActiveModel {
             campaign_id: Set(campaign_id.to_owned()),

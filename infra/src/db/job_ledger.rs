@@ -69,6 +69,7 @@ impl SeaJobLedger {
 
 #[async_trait]
 impl JobLedger for SeaJobLedger {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn claim(
         &self,
         slot: &JobSlot,
@@ -111,6 +112,7 @@ impl JobLedger for SeaJobLedger {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn release(&self, slot: &JobSlot, holder: &str) -> Result<(), Unexpected> {
         Entity::delete_many()
             .filter(Column::Job.eq(slot.job.as_str()))
@@ -123,6 +125,7 @@ impl JobLedger for SeaJobLedger {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn finish(
         &self,
         slot: &JobSlot,

@@ -31,6 +31,7 @@ impl SeaReportRepository {
 
 #[async_trait]
 impl ReportRepository for SeaReportRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn redemptions_by_day(
         &self,
         period: PeriodOfDays,
@@ -69,6 +70,7 @@ impl ReportRepository for SeaReportRepository {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn grants_by_month(&self) -> Result<Vec<GrantMonth>, Unexpected> {
         let rows = data_grant_months::Entity::find()
             .order_by_asc(data_grant_months::Column::Month)

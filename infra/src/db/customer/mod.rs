@@ -55,6 +55,7 @@ impl SeaCustomerRepository {
 
 #[async_trait]
 impl CustomerRepository for SeaCustomerRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn by_external_id(&self, external_id: &str) -> Result<Option<Customer>, Unexpected> {
         let row = customers::Entity::find()
             .filter(customers::Column::ExternalId.eq(external_id))
@@ -65,6 +66,7 @@ impl CustomerRepository for SeaCustomerRepository {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn by_phone(&self, phone: &PhoneNumber) -> Result<Option<Customer>, Unexpected> {
         let hash = self.phone_hash(phone);
         let by_contact = customers::Entity::find()
@@ -88,10 +90,12 @@ impl CustomerRepository for SeaCustomerRepository {
         }
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn by_id(&self, id: &CustomerId) -> Result<Option<Customer>, Unexpected> {
         self.customer_by_id(&id.0).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn line(
         &self,
         id: &LineId,
@@ -105,6 +109,7 @@ impl CustomerRepository for SeaCustomerRepository {
         Ok(self.with_history(rows).await?.pop())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn lines_by_external_ids(
         &self,
         external_ids: &[String],
@@ -121,6 +126,7 @@ impl CustomerRepository for SeaCustomerRepository {
         Ok(found)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn lines_page(
         &self,
         after: Option<&CustomerId>,
@@ -133,6 +139,7 @@ impl CustomerRepository for SeaCustomerRepository {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn lines_page_without_history(
         &self,
         after: Option<&CustomerId>,
@@ -149,6 +156,7 @@ impl CustomerRepository for SeaCustomerRepository {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn customers_page(
         &self,
         after: Option<&CustomerId>,
@@ -166,6 +174,7 @@ impl CustomerRepository for SeaCustomerRepository {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn languages(
         &self,
         customers: &[CustomerId],
@@ -191,6 +200,7 @@ impl CustomerRepository for SeaCustomerRepository {
         Ok(found)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn lines_of(&self, customer: &CustomerId) -> Result<Vec<Line>, Unexpected> {
         let rows = lines::Entity::find()
             .filter(lines::Column::CustomerId.eq(&customer.0))
@@ -201,6 +211,7 @@ impl CustomerRepository for SeaCustomerRepository {
         self.with_history(rows).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert(
         &self,
         records: &[CustomerRecord],

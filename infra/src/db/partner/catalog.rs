@@ -174,6 +174,7 @@ impl SeaCatalogRepository {
 
 #[async_trait]
 impl CatalogRepository for SeaCatalogRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert_partner(
         &self,
         partner: &NewPartner,
@@ -310,10 +311,12 @@ impl CatalogRepository for SeaCatalogRepository {
             .ok_or_else(|| Unexpected::new("the partner just written is gone").into())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn partners(&self) -> Result<Vec<Partner>, Unexpected> {
         self.load_partners(None).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn offer(&self, id: &str) -> Result<Option<Offer>, Unexpected> {
         let cached = read_through(&self.cache, &offer_key(id), async {
             let row = offers::Entity::find_by_id(id.to_owned())
@@ -327,6 +330,7 @@ impl CatalogRepository for SeaCatalogRepository {
         Ok(Option::clone(&cached).map(Offer::from))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn store(&self, external_id: &str) -> Result<Option<Store>, Unexpected> {
         let cached: Arc<Option<CachedStore>> =
             read_through(&self.cache, &store_key(external_id), async {

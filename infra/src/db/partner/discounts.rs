@@ -135,6 +135,7 @@ impl SeaDiscountRepository {
 
 #[async_trait]
 impl DiscountRepository for SeaDiscountRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn save_code(
         &self,
         code: &str,
@@ -159,6 +160,7 @@ impl DiscountRepository for SeaDiscountRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn code(&self, code: &str) -> Result<Option<CodeView>, Unexpected> {
         let hash = self.code_hash(code);
         let cached = read_through(&self.cache, &code_key(&hash), async {
@@ -183,6 +185,7 @@ impl DiscountRepository for SeaDiscountRepository {
         Ok(Option::clone(&cached).map(into_view))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn usage(
         &self,
         line: &LineId,
@@ -219,6 +222,7 @@ impl DiscountRepository for SeaDiscountRepository {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn replay(
         &self,
         store_id: &str,
@@ -241,10 +245,12 @@ impl DiscountRepository for SeaDiscountRepository {
         .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn redeem(&self, command: &RedeemCommand) -> Result<Redemption, RedeemError> {
         till::redeem(self, command).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn cancel(
         &self,
         id: &str,
@@ -255,6 +261,7 @@ impl DiscountRepository for SeaDiscountRepository {
         till::cancel(self, id, store_id, today, at).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn redemptions_of_store(
         &self,
         store_id: &str,
@@ -287,6 +294,7 @@ impl DiscountRepository for SeaDiscountRepository {
         rows.into_iter().map(till::redemption).collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn settlement(&self, day: NaiveDate) -> Result<Vec<(String, i64, i64)>, Unexpected> {
         standing_redemptions(
             redemptions::Entity::find()
