@@ -20,9 +20,11 @@ use benefits_domain::refund::ports::IdempotencyClaim;
 
 use super::entities::{
     campaign_roaming_offers, data_grants, insurance_claims, insurance_enrolments, ott_selections,
-    ott_services, provisioning_outbox, roaming_bonuses, roaming_extensions,
+    ott_services, roaming_bonuses, roaming_extensions,
 };
+use super::events::{self, NewEvent, types};
 use super::{claim_filing, unexpected};
+use serde_json::json;
 use crate::crypto::LookupHasher;
 
 /// Rows per statement.
@@ -85,22 +87,6 @@ fn to_bonus(row: roaming_bonuses::Model) -> RoamingBonus {
     }
 }
 
-fn outbox_row(
-    line: &str,
-    kind: &str,
-    detail: String,
-    at: DateTime<Utc>,
-) -> provisioning_outbox::ActiveModel {
-    provisioning_outbox::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        line_id: Set(line.to_owned()),
-        kind: Set(kind.to_owned()),
-        detail: Set(detail),
-        created_at: Set(at),
-        sent_at: Set(None),
-    }
-}
-
 #[async_trait]
 impl AppreciationRepository for SeaAppreciationRepository {
     async fn enrolled(&self, customer: &CustomerId) -> Result<bool, Unexpected> {
@@ -135,7 +121,8 @@ impl AppreciationRepository for SeaAppreciationRepository {
         at: DateTime<Utc>,
         terms_version: &str,
     ) -> Result<(), Unexpected> {
-        insurance_enrolments::Entity::insert(insurance_enrolments::ActiveModel {
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let inserted = insurance_enrolments::Entity::insert(insurance_enrolments::ActiveModel {
             customer_id: Set(customer.0.clone()),
             consented_at: Set(at),
             terms_version: Set(terms_version.to_owned()),
@@ -145,9 +132,20 @@ impl AppreciationRepository for SeaAppreciationRepository {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(unexpected)?;
+        if inserted == 1 {
+            // Coverage by consent runs as long as the campaign's; the end is not kept here.
+            let event = NewEvent::for_customer(
+                types::INSURANCE_ENROLLED,
+                &customer.0,
+                None,
+                json!({ "automatic": false, "coverageEnd": null }),
+            );
+            events::write(&txn, vec![event], at).await?;
+        }
+        txn.commit().await.map_err(unexpected)?;
         Ok(())
     }
 
@@ -223,6 +221,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         voucher_code: &str,
         at: DateTime<Utc>,
     ) -> Result<Option<OttSelection>, SelectError> {
+        let txn = self.db.begin().await.map_err(unexpected)?;
         let inserted = ott_selections::Entity::insert(ott_selections::ActiveModel {
             line_id: Set(line.0.clone()),
             service_id: Set(service_id.to_owned()),
@@ -235,7 +234,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(unexpected)?;
         if inserted == 0 {
@@ -244,13 +243,30 @@ impl AppreciationRepository for SeaAppreciationRepository {
                 .col_expr(ott_selections::Column::SelectedAt, Expr::value(at))
                 .filter(ott_selections::Column::LineId.eq(&line.0))
                 .filter(ott_selections::Column::ActivatedAt.is_null())
-                .exec(&self.db)
+                .exec(&txn)
                 .await
                 .map_err(unexpected)?;
             if changed.rows_affected == 0 {
                 return Err(SelectError::Final);
             }
         }
+        let service = ott_services::Entity::find_by_id(service_id.to_owned())
+            .one(&txn)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("an OTT selection names a missing service"))?;
+        let voucher = ott_selections::Entity::find_by_id(line.0.clone())
+            .one(&txn)
+            .await
+            .map_err(unexpected)?
+            .map_or_else(|| voucher_code.to_owned(), |row| row.voucher_code);
+        let event = NewEvent::for_line(
+            types::OTT_SELECTED,
+            &line.0,
+            json!({ "serviceExternalId": service.external_id, "voucherCode": voucher }),
+        );
+        events::write(&txn, vec![event], at).await?;
+        txn.commit().await.map_err(unexpected)?;
         Ok(self.ott_selection(line).await?)
     }
 
@@ -305,15 +321,14 @@ impl AppreciationRepository for SeaAppreciationRepository {
             let outbox: Vec<_> = new
                 .iter()
                 .map(|(line, month)| {
-                    outbox_row(line, "DATA_GRANT", format!("{month}: {gigabytes} GB"), at)
+                    NewEvent::for_line(
+                        types::DATA_GRANT_REQUESTED,
+                        line,
+                        json!({ "month": month, "gigabytes": gigabytes }),
+                    )
                 })
                 .collect();
-            if !outbox.is_empty() {
-                provisioning_outbox::Entity::insert_many(outbox)
-                    .exec_without_returning(&txn)
-                    .await
-                    .map_err(unexpected)?;
-            }
+            events::write(&txn, outbox, at).await?;
             txn.commit().await.map_err(unexpected)?;
             granted += u32::try_from(new.len()).unwrap_or(u32::MAX);
         }
@@ -371,15 +386,12 @@ impl AppreciationRepository for SeaAppreciationRepository {
         .await
         .map_err(unexpected)?;
         if inserted == 1 {
-            provisioning_outbox::Entity::insert(outbox_row(
+            let event = NewEvent::for_line(
+                types::ROAMING_BONUS_REQUESTED,
                 &bonus.line_id.0,
-                "ROAMING_BONUS",
-                format!("{}: +{} MB", bonus.bonus.pass_name, bonus.bonus.bonus_mb),
-                at,
-            ))
-            .exec_without_returning(&txn)
-            .await
-            .map_err(unexpected)?;
+                json!({ "passName": bonus.bonus.pass_name, "bonusMb": bonus.bonus.bonus_mb }),
+            );
+            events::write(&txn, vec![event], at).await?;
         }
         txn.commit().await.map_err(unexpected)?;
         if inserted == 1 {
@@ -462,18 +474,16 @@ impl AppreciationRepository for SeaAppreciationRepository {
         .await
         .map_err(unexpected)?;
         if inserted == 1 {
-            provisioning_outbox::Entity::insert(outbox_row(
+            let event = NewEvent::for_line(
+                types::ROAMING_EXTENSION_REQUESTED,
                 &line.0,
-                "ROAMING_EXTENSION",
-                format!(
-                    "{}: {} -> {}",
-                    extension.offer_code, extension.original_end, extension.extended_until
-                ),
-                at,
-            ))
-            .exec_without_returning(&txn)
-            .await
-            .map_err(unexpected)?;
+                json!({
+                    "offerCode": extension.offer_code,
+                    "originalEnd": extension.original_end,
+                    "extendedUntil": extension.extended_until,
+                }),
+            );
+            events::write(&txn, vec![event], at).await?;
         }
         let stored =
             roaming_extensions::Entity::find_by_id((line.0.clone(), extension.offer_code.clone()))

@@ -13,6 +13,7 @@ mod certificates;
 mod console;
 mod customers;
 mod demo;
+mod events;
 mod fee_waiver;
 mod graphql_http;
 mod health;

@@ -194,6 +194,7 @@ impl RefundRepository for SeaRefundRepository {
             Err(error) => return Err(unexpected(error).into()),
             Ok(_) => {}
         }
+        crate::db::events::write_refund(&txn, &id, application.applied_at).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(RefundApplication {
             id: ApplicationId(id),

@@ -21,7 +21,9 @@ use benefits_domain::refund::{
 use super::SeaRefundRepository;
 use super::convert::{self, ACCOUNT, HOLDER, ITEMS};
 use crate::db::entities::{payout_closures, payout_items, refund_applications};
+use crate::db::events::{self, NewEvent, types};
 use crate::db::unexpected;
+use serde_json::json;
 
 pub(super) async fn close_round(
     repository: &SeaRefundRepository,
@@ -98,6 +100,23 @@ pub(super) async fn close_round(
             .exec(&txn)
             .await
             .map_err(unexpected)?;
+        let scheduled: Vec<_> = waiting
+            .iter()
+            .map(|row| {
+                NewEvent::for_customer(
+                    types::REFUND_STATUS_CHANGED,
+                    &row.customer_id,
+                    Some(&row.line_id),
+                    json!({
+                        "applicationId": row.id,
+                        "status": RefundStatus::Scheduled.as_str(),
+                        "round": round.number,
+                        "amount": row.amount,
+                    }),
+                )
+            })
+            .collect();
+        events::write(&txn, scheduled, at).await?;
     }
     let rows = payout_items::Entity::find()
         .filter(payout_items::Column::CampaignId.eq(campaign_id))
@@ -146,12 +165,17 @@ pub(super) async fn record_result(
             Expr::value(Option::<i32>::None),
         );
     }
+    let txn = repository.db.begin().await.map_err(unexpected)?;
     let changed = update
         .filter(refund_applications::Column::Id.eq(&id.0))
         .filter(refund_applications::Column::Status.eq(RefundStatus::Scheduled.as_str()))
-        .exec(&repository.db)
+        .exec(&txn)
         .await
         .map_err(unexpected)?;
+    if changed.rows_affected == 1 {
+        events::write_refund(&txn, &id.0, at).await?;
+    }
+    txn.commit().await.map_err(unexpected)?;
     let application = repository
         .find_by_id(&id.0)
         .await?
