@@ -46,7 +46,10 @@ struct Options {
     /// A PostgreSQL server's URL; the bench creates (and drops) its own databases. Plain
     /// TCP on loopback by default, so figures compare across runs (TLS is measured by
     /// passing `?sslmode=require`).
-    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable")]
+    #[arg(
+        long,
+        default_value = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+    )]
     postgres: String,
     /// The Redis server of the shared tier (keys under a prefix of the run's own).
     #[arg(long, default_value = "redis://127.0.0.1:6379")]

@@ -89,7 +89,10 @@ impl MigrationTrait for Migration {
                  '-' || hex(randomblob(6)))"
             }
         };
-        let grant = json_object(backend, &[("month", "g.month"), ("gigabytes", "g.gigabytes")]);
+        let grant = json_object(
+            backend,
+            &[("month", "g.month"), ("gigabytes", "g.gigabytes")],
+        );
         let bonus = json_object(
             backend,
             &[("passName", "b.pass_name"), ("bonusMb", "b.bonus_mb")],

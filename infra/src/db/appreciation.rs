@@ -24,8 +24,8 @@ use super::entities::{
 };
 use super::events::{self, NewEvent, types};
 use super::{claim_filing, unexpected};
-use serde_json::json;
 use crate::crypto::LookupHasher;
+use serde_json::json;
 
 /// Rows per statement.
 const ROWS_PER_STATEMENT: usize = 1_000;

@@ -127,7 +127,11 @@ pub async fn write_discount<C: ConnectionTrait>(
         sea_orm::DatabaseBackend::Postgres => ("json_build_object", ["$1", "$2", "$3", "$4"]),
         _ => ("json_object", ["?", "?", "?", "?"]),
     };
-    let cast = if object == "json_build_object" { "::text" } else { "" };
+    let cast = if object == "json_build_object" {
+        "::text"
+    } else {
+        ""
+    };
     let [id, kind, created, redemption] = marks;
     let sql = format!(
         "INSERT INTO event_outbox (id, event_type, line_id, customer_id, data, created_at, \

@@ -27,8 +27,7 @@ async fn envelopes_of(app: &TestApp, event_type: &str) -> Vec<Value> {
 }
 
 #[tokio::test]
-async fn a_grant_run_writes_one_data_grant_requested_per_granted_line_in_the_contracts_envelope()
-{
+async fn a_grant_run_writes_one_data_grant_requested_per_granted_line_in_the_contracts_envelope() {
     let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
     let first = app
         .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
@@ -73,7 +72,10 @@ async fn a_grant_run_writes_one_data_grant_requested_per_granted_line_in_the_con
     let ids: std::collections::HashSet<_> = grants.iter().map(|e| e["id"].clone()).collect();
     assert_eq!(ids.len(), grants.len(), "every event its own id");
     let waiting = events::waiting(&app.app.db, 1_000_000).await.unwrap();
-    assert!(waiting.len() >= grants.len(), "nothing is relayed: all wait");
+    assert!(
+        waiting.len() >= grants.len(),
+        "nothing is relayed: all wait"
+    );
 }
 
 #[tokio::test]

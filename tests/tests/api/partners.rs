@@ -337,7 +337,11 @@ async fn a_cancelled_redemption_gives_its_usage_back() {
     let kinds: Vec<_> = events.iter().map(|(_, e)| e["type"].clone()).collect();
     assert_eq!(
         kinds,
-        ["discount.redeemed", "discount.cancelled", "discount.redeemed"]
+        [
+            "discount.redeemed",
+            "discount.cancelled",
+            "discount.redeemed"
+        ]
     );
     let data = &events[1].1["data"];
     assert_eq!(data["redemptionId"], id.as_str());
