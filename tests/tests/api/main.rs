@@ -35,6 +35,7 @@ mod read_replica;
 mod redis_cluster;
 mod redis_server;
 mod refunds;
+mod relay;
 mod replicas;
 mod schema;
 mod sms_references;
