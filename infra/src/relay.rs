@@ -103,7 +103,9 @@ async fn ensure_stream(context: &jetstream::Context, config: &RelayConfig) -> Re
         .map_err(|error| error.to_string())
 }
 
-/// Claims waiting events for `relay_id`, oldest first.
+/// Claims waiting events for `relay_id`, oldest first. An event whose line has an earlier
+/// one held by another claim or waiting for its retry is not taken: a line's events are
+/// published in the order of their changes. (Parked events hold nothing up.)
 async fn claim(
     db: &DatabaseConnection,
     relay_id: &str,
@@ -111,35 +113,29 @@ async fn claim(
 ) -> Result<Vec<event_outbox::Model>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
     let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-    let (sql, lock) = match backend {
-        DatabaseBackend::Postgres => (
+    let sql = match backend {
+        DatabaseBackend::Postgres => {
             "UPDATE event_outbox SET claimed_by = $1, claimed_until = $2 WHERE seq IN (\
-             SELECT seq FROM event_outbox WHERE sent_at IS NULL AND parked_at IS NULL \
+             SELECT seq FROM event_outbox o WHERE sent_at IS NULL AND parked_at IS NULL \
              AND (claimed_until IS NULL OR claimed_until < $3) \
              AND (next_attempt_at IS NULL OR next_attempt_at <= $3) \
-             ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *",
-            true,
-        ),
-        _ => (
-            "UPDATE event_outbox SET claimed_by = ?, claimed_until = ? WHERE seq IN (\
-             SELECT seq FROM event_outbox WHERE sent_at IS NULL AND parked_at IS NULL \
-             AND (claimed_until IS NULL OR claimed_until < ?) \
-             AND (next_attempt_at IS NULL OR next_attempt_at <= ?) \
-             ORDER BY seq LIMIT ?) RETURNING *",
-            false,
-        ),
+             AND NOT EXISTS (SELECT 1 FROM event_outbox b WHERE b.line_id = o.line_id \
+             AND b.seq < o.seq AND b.sent_at IS NULL AND b.parked_at IS NULL \
+             AND (b.claimed_until >= $3 OR b.next_attempt_at > $3)) \
+             ORDER BY seq LIMIT $4 FOR UPDATE SKIP LOCKED) RETURNING *"
+        }
+        _ => {
+            "UPDATE event_outbox SET claimed_by = ?1, claimed_until = ?2 WHERE seq IN (\
+             SELECT seq FROM event_outbox o WHERE sent_at IS NULL AND parked_at IS NULL \
+             AND (claimed_until IS NULL OR claimed_until < ?3) \
+             AND (next_attempt_at IS NULL OR next_attempt_at <= ?3) \
+             AND NOT EXISTS (SELECT 1 FROM event_outbox b WHERE b.line_id = o.line_id \
+             AND b.seq < o.seq AND b.sent_at IS NULL AND b.parked_at IS NULL \
+             AND (b.claimed_until >= ?3 OR b.next_attempt_at > ?3)) \
+             ORDER BY seq LIMIT ?4) RETURNING *"
+        }
     };
-    let values: Vec<sea_orm::Value> = if lock {
-        vec![relay_id.into(), until.into(), now.into(), BATCH.into()]
-    } else {
-        vec![
-            relay_id.into(),
-            until.into(),
-            now.into(),
-            now.into(),
-            BATCH.into(),
-        ]
-    };
+    let values: Vec<sea_orm::Value> = vec![relay_id.into(), until.into(), now.into(), BATCH.into()];
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;

@@ -81,6 +81,12 @@ impl MigrationTrait for Migration {
             "CREATE INDEX idx_event_outbox_waiting ON event_outbox (seq) WHERE sent_at IS NULL",
         )
         .await?;
+        // The relay's order check: a line's earlier waiting events.
+        db.execute_unprepared(
+            "CREATE INDEX idx_event_outbox_line_waiting ON event_outbox (line_id, seq) \
+             WHERE sent_at IS NULL",
+        )
+        .await?;
         let uuid = match backend {
             DatabaseBackend::Postgres => "gen_random_uuid()::text",
             _ => {

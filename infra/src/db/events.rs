@@ -294,3 +294,115 @@ pub async fn envelopes(
         })
         .collect())
 }
+
+/// The outbox's backlog of one event type: what waits, what is parked, the oldest
+/// waiting event's time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Backlog {
+    pub event_type: String,
+    pub waiting: i64,
+    pub parked: i64,
+    pub oldest_waiting: Option<DateTime<Utc>>,
+}
+
+/// The backlog per event type, read at scrape time (`/metrics`) or for the console.
+pub async fn backlog(db: &sea_orm::DatabaseConnection) -> Result<Vec<Backlog>, Unexpected> {
+    use sea_orm::sea_query::{Expr, Func};
+    use sea_orm::{ColumnTrait as _, QueryFilter as _, QueryOrder as _, QuerySelect as _};
+    let waiting: Vec<(String, i64, Option<DateTime<Utc>>)> = event_outbox::Entity::find()
+        .select_only()
+        .column(event_outbox::Column::EventType)
+        .column_as(
+            Expr::from(Func::count(Expr::col(event_outbox::Column::Seq))),
+            "waiting",
+        )
+        .column_as(
+            Expr::from(Func::min(Expr::col(event_outbox::Column::CreatedAt))),
+            "oldest",
+        )
+        .filter(event_outbox::Column::SentAt.is_null())
+        .filter(event_outbox::Column::ParkedAt.is_null())
+        .group_by(event_outbox::Column::EventType)
+        .order_by_asc(event_outbox::Column::EventType)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(unexpected)?;
+    let parked: Vec<(String, i64)> = event_outbox::Entity::find()
+        .select_only()
+        .column(event_outbox::Column::EventType)
+        .column_as(
+            Expr::from(Func::count(Expr::col(event_outbox::Column::Seq))),
+            "parked",
+        )
+        .filter(event_outbox::Column::SentAt.is_null())
+        .filter(event_outbox::Column::ParkedAt.is_not_null())
+        .group_by(event_outbox::Column::EventType)
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(unexpected)?;
+    let mut rows: Vec<Backlog> = waiting
+        .into_iter()
+        .map(|(event_type, waiting, oldest_waiting)| Backlog {
+            event_type,
+            waiting,
+            parked: 0,
+            oldest_waiting,
+        })
+        .collect();
+    for (event_type, count) in parked {
+        if let Some(row) = rows.iter_mut().find(|row| row.event_type == event_type) {
+            row.parked = count;
+        } else {
+            rows.push(Backlog {
+                event_type,
+                waiting: 0,
+                parked: count,
+                oldest_waiting: None,
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// Sets the backlog gauges (`benefits_events_waiting`, `benefits_events_parked`,
+/// `benefits_events_oldest_waiting_seconds`, per type, destination `nats`) through the
+/// `metrics` facade; for `/metrics` to call at scrape time.
+pub async fn record_backlog_metrics(
+    db: &sea_orm::DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<(), Unexpected> {
+    for row in backlog(db).await? {
+        let labels = [
+            ("destination", "nats".to_owned()),
+            ("type", row.event_type.clone()),
+        ];
+        metrics::gauge!("benefits_events_waiting", &labels).set(row.waiting as f64);
+        metrics::gauge!("benefits_events_parked", &labels).set(row.parked as f64);
+        let age = row.oldest_waiting.map_or(0.0, |oldest| {
+            (now - oldest).num_milliseconds() as f64 / 1000.0
+        });
+        metrics::gauge!("benefits_events_oldest_waiting_seconds", &labels).set(age);
+    }
+    Ok(())
+}
+
+/// Gives a parked event back to the relay (its attempts start again); `false` when no
+/// parked event has that id.
+pub async fn retry_parked(db: &sea_orm::DatabaseConnection, id: &str) -> Result<bool, Unexpected> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait as _, QueryFilter as _};
+    let none: Option<DateTime<Utc>> = None;
+    let changed = event_outbox::Entity::update_many()
+        .col_expr(event_outbox::Column::ParkedAt, Expr::value(none))
+        .col_expr(event_outbox::Column::NextAttemptAt, Expr::value(none))
+        .col_expr(event_outbox::Column::Attempts, Expr::value(0))
+        .filter(event_outbox::Column::Id.eq(id))
+        .filter(event_outbox::Column::ParkedAt.is_not_null())
+        .filter(event_outbox::Column::SentAt.is_null())
+        .exec(db)
+        .await
+        .map_err(unexpected)?;
+    Ok(changed.rows_affected == 1)
+}

@@ -116,3 +116,58 @@ async fn an_sms_event_carries_the_customer_the_language_and_the_text() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_backlog_counts_waiting_and_parked_events_per_type_and_a_parked_one_can_be_retried() {
+    use sea_orm::sea_query::Expr;
+    let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
+    let first = app
+        .graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
+        .await;
+    let granted = first["data"]["runMonthlyDataGrant"]["granted"]
+        .as_i64()
+        .unwrap();
+    let grants = || events::backlog(&app.app.db);
+    let backlog = grants().await.unwrap();
+    let row = backlog
+        .iter()
+        .find(|row| row.event_type == "data.grant.requested")
+        .unwrap();
+    assert_eq!((row.waiting, row.parked), (granted, 0));
+    assert!(row.oldest_waiting.is_some());
+
+    // Park one, as the relay does after its last failed attempt.
+    let one = event_outbox::Entity::find()
+        .filter(event_outbox::Column::EventType.eq("data.grant.requested"))
+        .one(&app.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    event_outbox::Entity::update_many()
+        .col_expr(
+            event_outbox::Column::ParkedAt,
+            Expr::value(chrono::Utc::now()),
+        )
+        .col_expr(event_outbox::Column::Attempts, Expr::value(12))
+        .filter(event_outbox::Column::Seq.eq(one.seq))
+        .exec(&app.app.db)
+        .await
+        .unwrap();
+    let backlog = grants().await.unwrap();
+    let row = backlog
+        .iter()
+        .find(|row| row.event_type == "data.grant.requested")
+        .unwrap();
+    assert_eq!((row.waiting, row.parked), (granted - 1, 1));
+    assert!(events::retry_parked(&app.app.db, &one.id).await.unwrap());
+    assert!(
+        !events::retry_parked(&app.app.db, &one.id).await.unwrap(),
+        "no longer parked"
+    );
+    let backlog = grants().await.unwrap();
+    let row = backlog
+        .iter()
+        .find(|row| row.event_type == "data.grant.requested")
+        .unwrap();
+    assert_eq!((row.waiting, row.parked), (granted, 0));
+}
