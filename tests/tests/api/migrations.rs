@@ -37,6 +37,15 @@ async fn replicas_migrating_one_postgres_database_at_once_all_succeed() {
     }
 }
 
+/// An `event_outbox` row: id, type, line, customer, data.
+type MovedRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    serde_json::Value,
+);
+
 /// The provisioning and SMS outboxes fold into `event_outbox`: their waiting rows become
 /// contract events (what was sent stays behind), then the old tables go.
 #[tokio::test]
@@ -91,13 +100,7 @@ async fn waiting_rows_of_the_old_outboxes_move_into_the_event_outbox_as_contract
         ))
         .await
         .unwrap();
-    let moved: Vec<(
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        serde_json::Value,
-    )> = rows
+    let moved: Vec<MovedRow> = rows
         .iter()
         .map(|row| {
             let data: String = row.try_get("", "data").unwrap();
