@@ -33,6 +33,18 @@ pub const DUPLICATE_WINDOW: Duration = Duration::from_mins(10);
 /// The pause when nothing waits.
 const IDLE: Duration = Duration::from_millis(200);
 
+/// How often the audit chain's head is published when it moved.
+const AUDIT_HEAD_EVERY: Duration = Duration::from_mins(1);
+
+/// Ends the task when the relay ends.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Where and how to relay.
 #[derive(Clone, Debug)]
 pub struct RelayConfig {
@@ -62,6 +74,17 @@ pub async fn run(db: DatabaseConnection, config: RelayConfig) {
         }
     };
     let context = jetstream::new(client);
+    // The audit chain's head, published every minute when it moved.
+    let heads = db.clone();
+    let _audit_head = AbortOnDrop(tokio::spawn(async move {
+        let mut every = tokio::time::interval(AUDIT_HEAD_EVERY);
+        loop {
+            every.tick().await;
+            if let Err(error) = events::write_audit_head_if_moved(&heads, Utc::now()).await {
+                tracing::warn!(%error, "the audit head was not written");
+            }
+        }
+    }));
     let mut stream_ready = false;
     let mut pause = IDLE;
     loop {

@@ -215,7 +215,11 @@ pub fn envelope(
         "source": "benefits",
         "type": row.event_type,
         "time": row.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        "subject": line_external_id.or(customer_external_id),
+        "subject": if row.event_type == types::AUDIT_HEAD {
+            Some("audit-chain")
+        } else {
+            line_external_id.or(customer_external_id)
+        },
         "datacontenttype": "application/json",
         "data": data,
     })
@@ -405,4 +409,43 @@ pub async fn retry_parked(db: &sea_orm::DatabaseConnection, id: &str) -> Result<
         .await
         .map_err(unexpected)?;
     Ok(changed.rows_affected == 1)
+}
+
+/// Writes an `audit.head` event (`data`: `sequence`, `hash` in hex) when the audit
+/// chain's head moved since the last one written, so that a truncation of the whole
+/// audit table is visible from outside (issue #16). Returns whether it wrote one.
+pub async fn write_audit_head_if_moved(
+    db: &sea_orm::DatabaseConnection,
+    at: DateTime<Utc>,
+) -> Result<bool, Unexpected> {
+    use super::entities::audit_chain_head;
+    use sea_orm::{ColumnTrait as _, QueryFilter as _, QueryOrder as _};
+    let Some(head) = audit_chain_head::Entity::find()
+        .one(db)
+        .await
+        .map_err(unexpected)?
+    else {
+        return Ok(false);
+    };
+    let last = event_outbox::Entity::find()
+        .filter(event_outbox::Column::EventType.eq(types::AUDIT_HEAD))
+        .order_by_desc(event_outbox::Column::Seq)
+        .one(db)
+        .await
+        .map_err(unexpected)?;
+    let last_sequence = last
+        .and_then(|row| serde_json::from_str::<Value>(&row.data).ok())
+        .and_then(|data| data["sequence"].as_i64());
+    if last_sequence == Some(head.last_sequence) {
+        return Ok(false);
+    }
+    let hash: String = head.hash.iter().map(|byte| format!("{byte:02x}")).collect();
+    let event = NewEvent {
+        event_type: types::AUDIT_HEAD,
+        line_id: None,
+        customer_id: None,
+        data: into_map(serde_json::json!({ "sequence": head.last_sequence, "hash": hash })),
+    };
+    write(db, vec![event], at).await?;
+    Ok(true)
 }

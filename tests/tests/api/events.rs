@@ -171,3 +171,42 @@ async fn the_backlog_counts_waiting_and_parked_events_per_type_and_a_parked_one_
         .unwrap();
     assert_eq!((row.waiting, row.parked), (granted, 0));
 }
+
+#[tokio::test]
+async fn the_audit_chains_head_is_written_as_an_event_when_it_moved_and_only_then() {
+    let app = spawn_demo_at("2026-02-01T00:05:00+09:00").await;
+    // The import and the grant are audited: the chain has a head.
+    app.graphql(Role::Admin, "admin-1", GRANT, json!({ "m": "2026-02" }))
+        .await;
+    let now = chrono::Utc::now();
+    assert!(
+        events::write_audit_head_if_moved(&app.app.db, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !events::write_audit_head_if_moved(&app.app.db, now)
+            .await
+            .unwrap(),
+        "unchanged: nothing new"
+    );
+    let heads = envelopes_of(&app, "audit.head").await;
+    assert_eq!(heads.len(), 1);
+    let data = &heads[0]["data"];
+    assert!(data["sequence"].as_i64().unwrap() > 0, "{data}");
+    assert_eq!(data["hash"].as_str().unwrap().len(), 64, "{data}");
+    assert_eq!(heads[0]["subject"], "audit-chain");
+    // A staff read moves the head: the next call writes again.
+    app.graphql(
+        Role::Admin,
+        "admin-1",
+        "{ customer(externalId: \"C-1006\") { externalId } }",
+        json!({}),
+    )
+    .await;
+    let moved = events::write_audit_head_if_moved(&app.app.db, now)
+        .await
+        .unwrap();
+    let heads = envelopes_of(&app, "audit.head").await;
+    assert_eq!(heads.len(), if moved { 2 } else { 1 });
+}
