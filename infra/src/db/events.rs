@@ -439,7 +439,11 @@ pub async fn write_audit_head_if_moved(
     if last_sequence == Some(head.last_sequence) {
         return Ok(false);
     }
-    let hash: String = head.hash.iter().map(|byte| format!("{byte:02x}")).collect();
+    let hash = head.hash.iter().fold(String::new(), |mut hex, byte| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    });
     let event = NewEvent {
         event_type: types::AUDIT_HEAD,
         line_id: None,
