@@ -173,6 +173,15 @@ pub struct Settings {
     /// Do not migrate on start (several replicas: run `benefits migrate` once instead).
     #[arg(long, global = true, env = "BENEFITS_SKIP_MIGRATIONS")]
     pub skip_migrations: Option<bool>,
+    /// NATS server the outbox's events are relayed to (JetStream); unset: events wait.
+    #[arg(long, global = true, env = "BENEFITS_NATS_URL", hide_env_values = true)]
+    pub nats_url: Option<String>,
+    /// The JetStream stream (default `BENEFITS_EVENTS`; created when missing).
+    #[arg(long, global = true, env = "BENEFITS_NATS_STREAM")]
+    pub nats_stream: Option<String>,
+    /// Subjects are `<prefix>.<type>` (default `benefits.events`).
+    #[arg(long, global = true, env = "BENEFITS_NATS_SUBJECT_PREFIX")]
+    pub nats_subject_prefix: Option<String>,
 }
 
 impl Settings {
@@ -211,6 +220,9 @@ impl Settings {
             trusted_proxies: self.trusted_proxies.or(lower.trusted_proxies),
             log_format: self.log_format.or(lower.log_format),
             skip_migrations: self.skip_migrations.or(lower.skip_migrations),
+            nats_url: self.nats_url.or(lower.nats_url),
+            nats_stream: self.nats_stream.or(lower.nats_stream),
+            nats_subject_prefix: self.nats_subject_prefix.or(lower.nats_subject_prefix),
         }
     }
 }
@@ -276,6 +288,8 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
     pub json_logs: bool,
     pub migrate_on_start: bool,
+    /// The relay of the outbox to NATS JetStream, when a URL is set.
+    pub nats: Option<benefits_infra::relay::RelayConfig>,
 }
 
 /// The file behind a `sqlite:` URL, when it names one.
@@ -488,6 +502,19 @@ impl Config {
             trusted_proxies,
             json_logs,
             migrate_on_start: !settings.skip_migrations.unwrap_or(false),
+            nats: settings.nats_url.filter(|url| !url.is_empty()).map(|url| {
+                benefits_infra::relay::RelayConfig {
+                    url,
+                    stream: settings
+                        .nats_stream
+                        .filter(|name| !name.is_empty())
+                        .unwrap_or_else(|| "BENEFITS_EVENTS".to_owned()),
+                    subject_prefix: settings
+                        .nats_subject_prefix
+                        .filter(|prefix| !prefix.is_empty())
+                        .unwrap_or_else(|| "benefits.events".to_owned()),
+                }
+            }),
         })
     }
 }

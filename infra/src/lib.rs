@@ -9,4 +9,5 @@ pub mod crypto;
 pub mod db;
 pub mod oidc;
 pub mod rate_limit;
+pub mod relay;
 pub mod tokens;

@@ -29,6 +29,8 @@ mod m20261203_000303_sms_references;
 mod m20261203_000304_languages_and_texts;
 mod m20261203_000305_banks;
 mod m20261203_000500_redeem_function;
+mod m20261204_000100_event_outbox;
+mod m20261204_000101_redeem_with_event;
 mod m20261204_000400_data_grant_months;
 
 /// Every migration, in order.
@@ -57,6 +59,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000304_languages_and_texts::Migration),
             Box::new(m20261203_000305_banks::Migration),
             Box::new(m20261203_000500_redeem_function::Migration),
+            Box::new(m20261204_000100_event_outbox::Migration),
+            Box::new(m20261204_000101_redeem_with_event::Migration),
             Box::new(m20261204_000400_data_grant_months::Migration),
         ]
     }

@@ -15,7 +15,11 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "serving");
+    let background = app.start_background();
     crate::http::serve(listener, app, shutdown_signal()).await?;
+    if let Some(task) = background {
+        task.abort();
+    }
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

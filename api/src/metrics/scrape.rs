@@ -10,12 +10,13 @@ use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 
+use benefits_infra::db::events::{self, Backlog};
 use benefits_infra::db::{self, FinishedRun, PoolUsage, SeaJobLedger};
 
 use crate::app::App;
 
 /// The readings of one scrape.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Scrape {
     /// Reads through the cache.
     pub cache_lookups: u64,
@@ -29,6 +30,25 @@ pub struct Scrape {
     pub pools: Vec<(&'static str, PoolUsage)>,
     /// Each job's latest finished run.
     pub jobs: Vec<FinishedRun>,
+    /// Events waiting for the relay, per type.
+    pub events: Vec<Backlog>,
+    /// When this scrape was read.
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Default for Scrape {
+    fn default() -> Self {
+        Self {
+            cache_lookups: 0,
+            cache_shared_hits: 0,
+            cache_loads: 0,
+            redis_errors: 0,
+            pools: Vec::new(),
+            jobs: Vec::new(),
+            events: Vec::new(),
+            at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
 }
 
 impl Scrape {
@@ -46,6 +66,7 @@ impl Scrape {
             .latest_finished()
             .await
             .unwrap_or_default();
+        let events = events::backlog(&app.db).await.unwrap_or_default();
         Self {
             cache_lookups: load(&stats.lookups),
             cache_shared_hits: load(&stats.shared_hits),
@@ -53,6 +74,8 @@ impl Scrape {
             redis_errors: app.cache.redis_errors(),
             pools,
             jobs,
+            events,
+            at: chrono::Utc::now(),
         }
     }
 }
@@ -76,6 +99,12 @@ struct TierLabel {
 struct PoolLabels {
     pool: &'static str,
     state: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct EventLabels {
+    destination: &'static str,
+    r#type: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -181,6 +210,33 @@ impl Collector for Readings {
                 ConstGauge::new(seconds).encode(took.encode_family(&JobLabel {
                     job: run.job.clone(),
                 })?)?;
+            }
+        }
+        for (name, help) in [
+            ("events_waiting", "Events waiting for the relay, by type"),
+            (
+                "events_parked",
+                "Events parked after repeated failures, by type",
+            ),
+            (
+                "events_oldest_waiting_seconds",
+                "Age of the oldest event waiting for the relay, by type",
+            ),
+        ] {
+            let mut family = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
+            for backlog in &scrape.events {
+                let labels = EventLabels {
+                    destination: "nats",
+                    r#type: backlog.event_type.clone(),
+                };
+                let value = match name {
+                    "events_waiting" => backlog.waiting as f64,
+                    "events_parked" => backlog.parked as f64,
+                    _ => backlog.oldest_waiting.map_or(0.0, |oldest| {
+                        (scrape.at - oldest).num_milliseconds().max(0) as f64 / 1e3
+                    }),
+                };
+                ConstGauge::new(value).encode(family.encode_family(&labels)?)?;
             }
         }
         if let Some(check) = scrape.jobs.iter().find(|run| run.job == AUDIT_VERIFY) {

@@ -21,6 +21,9 @@ use crate::error::Unexpected;
 use crate::partner::ports::CodeGenerator;
 use crate::refund::ports::IdempotencyClaim;
 
+/// A service of the OTT catalog, and whether a customer may choose it (or why not).
+pub type OttChoice = (OttService, Result<(), BenefitReason>);
+
 /// The insurer's terms the consent refers to.
 pub const INSURANCE_TERMS_VERSION: &str = "2026-02";
 /// The highest minimum age a service may have.
@@ -347,10 +350,7 @@ impl AppreciationService {
     /// The catalog as the customer of `line` sees it today: each service and whether
     /// they may choose it, or the first rule that stops them.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn ott_choices(
-        &self,
-        line: &Line,
-    ) -> Result<Vec<(OttService, Result<(), BenefitReason>)>, Unexpected> {
+    pub async fn ott_choices(&self, line: &Line) -> Result<Vec<OttChoice>, Unexpected> {
         let campaign = self.campaigns.active().await?;
         let customer = self
             .customers

@@ -20,11 +20,12 @@ use benefits_domain::refund::ports::IdempotencyClaim;
 
 use super::entities::{
     campaign_roaming_offers, data_grant_months, data_grants, insurance_claims,
-    insurance_enrolments, ott_selections, ott_services, provisioning_outbox, roaming_bonuses,
-    roaming_extensions,
+    insurance_enrolments, ott_selections, ott_services, roaming_bonuses, roaming_extensions,
 };
+use super::events::{self, NewEvent, types};
 use super::{claim_filing, unexpected};
 use crate::crypto::LookupHasher;
+use serde_json::json;
 
 /// Rows per statement.
 const ROWS_PER_STATEMENT: usize = 1_000;
@@ -86,24 +87,9 @@ fn to_bonus(row: roaming_bonuses::Model) -> RoamingBonus {
     }
 }
 
-fn outbox_row(
-    line: &str,
-    kind: &str,
-    detail: String,
-    at: DateTime<Utc>,
-) -> provisioning_outbox::ActiveModel {
-    provisioning_outbox::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        line_id: Set(line.to_owned()),
-        kind: Set(kind.to_owned()),
-        detail: Set(detail),
-        created_at: Set(at),
-        sent_at: Set(None),
-    }
-}
-
 #[async_trait]
 impl AppreciationRepository for SeaAppreciationRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn enrolled(&self, customer: &CustomerId) -> Result<bool, Unexpected> {
         let row = insurance_enrolments::Entity::find_by_id(customer.0.clone())
             .one(&self.db)
@@ -112,6 +98,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(row.is_some())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn enrolments(
         &self,
         customers: &[CustomerId],
@@ -130,13 +117,15 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn enrol(
         &self,
         customer: &CustomerId,
         at: DateTime<Utc>,
         terms_version: &str,
     ) -> Result<(), Unexpected> {
-        insurance_enrolments::Entity::insert(insurance_enrolments::ActiveModel {
+        let txn = self.db.begin().await.map_err(unexpected)?;
+        let inserted = insurance_enrolments::Entity::insert(insurance_enrolments::ActiveModel {
             customer_id: Set(customer.0.clone()),
             consented_at: Set(at),
             terms_version: Set(terms_version.to_owned()),
@@ -146,12 +135,24 @@ impl AppreciationRepository for SeaAppreciationRepository {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(unexpected)?;
+        if inserted == 1 {
+            // Coverage by consent runs as long as the campaign's; the end is not kept here.
+            let event = NewEvent::for_customer(
+                types::INSURANCE_ENROLLED,
+                &customer.0,
+                None,
+                json!({ "automatic": false, "coverageEnd": null }),
+            );
+            events::write(&txn, vec![event], at).await?;
+        }
+        txn.commit().await.map_err(unexpected)?;
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn ott_services(&self) -> Result<Vec<OttService>, Unexpected> {
         let rows = ott_services::Entity::find()
             .order_by_asc(ott_services::Column::ExternalId)
@@ -161,6 +162,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(rows.into_iter().map(to_service).collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn upsert_ott_service(
         &self,
         external_id: &str,
@@ -197,6 +199,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(to_service(row))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn ott_selection(&self, line: &LineId) -> Result<Option<OttSelection>, Unexpected> {
         let Some(row) = ott_selections::Entity::find_by_id(line.0.clone())
             .one(&self.db)
@@ -217,6 +220,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         }))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn select_ott(
         &self,
         line: &LineId,
@@ -224,6 +228,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         voucher_code: &str,
         at: DateTime<Utc>,
     ) -> Result<Option<OttSelection>, SelectError> {
+        let txn = self.db.begin().await.map_err(unexpected)?;
         let inserted = ott_selections::Entity::insert(ott_selections::ActiveModel {
             line_id: Set(line.0.clone()),
             service_id: Set(service_id.to_owned()),
@@ -236,7 +241,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
                 .do_nothing()
                 .to_owned(),
         )
-        .exec_without_returning(&self.db)
+        .exec_without_returning(&txn)
         .await
         .map_err(unexpected)?;
         if inserted == 0 {
@@ -245,16 +250,34 @@ impl AppreciationRepository for SeaAppreciationRepository {
                 .col_expr(ott_selections::Column::SelectedAt, Expr::value(at))
                 .filter(ott_selections::Column::LineId.eq(&line.0))
                 .filter(ott_selections::Column::ActivatedAt.is_null())
-                .exec(&self.db)
+                .exec(&txn)
                 .await
                 .map_err(unexpected)?;
             if changed.rows_affected == 0 {
                 return Err(SelectError::Final);
             }
         }
+        let service = ott_services::Entity::find_by_id(service_id.to_owned())
+            .one(&txn)
+            .await
+            .map_err(unexpected)?
+            .ok_or_else(|| Unexpected::new("an OTT selection names a missing service"))?;
+        let voucher = ott_selections::Entity::find_by_id(line.0.clone())
+            .one(&txn)
+            .await
+            .map_err(unexpected)?
+            .map_or_else(|| voucher_code.to_owned(), |row| row.voucher_code);
+        let event = NewEvent::for_line(
+            types::OTT_SELECTED,
+            &line.0,
+            json!({ "serviceExternalId": service.external_id, "voucherCode": voucher }),
+        );
+        events::write(&txn, vec![event], at).await?;
+        txn.commit().await.map_err(unexpected)?;
         Ok(self.ott_selection(line).await?)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn activate_voucher(
         &self,
         line: &LineId,
@@ -270,6 +293,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         self.ott_selection(line).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn grant_data(
         &self,
         lines: &[LineId],
@@ -306,22 +330,24 @@ impl AppreciationRepository for SeaAppreciationRepository {
             let outbox: Vec<_> = new
                 .iter()
                 .map(|(line, month)| {
-                    outbox_row(line, "DATA_GRANT", format!("{month}: {gigabytes} GB"), at)
+                    NewEvent::for_line(
+                        types::DATA_GRANT_REQUESTED,
+                        line,
+                        json!({ "month": month, "gigabytes": gigabytes }),
+                    )
                 })
                 .collect();
-            if !outbox.is_empty() {
-                provisioning_outbox::Entity::insert_many(outbox)
-                    .exec_without_returning(&txn)
-                    .await
-                    .map_err(unexpected)?;
+            if !new.is_empty() {
                 count_grants(&txn, month, new.len(), gigabytes).await?;
             }
+            events::write(&txn, outbox, at).await?;
             txn.commit().await.map_err(unexpected)?;
             granted += u32::try_from(new.len()).unwrap_or(u32::MAX);
         }
         Ok(granted)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn data_grants(&self, line: &LineId) -> Result<Vec<DataGrant>, Unexpected> {
         let rows = data_grants::Entity::find()
             .filter(data_grants::Column::LineId.eq(&line.0))
@@ -338,6 +364,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn record_roaming(
         &self,
         bonus: &NewRoamingBonus,
@@ -373,15 +400,12 @@ impl AppreciationRepository for SeaAppreciationRepository {
         .await
         .map_err(unexpected)?;
         if inserted == 1 {
-            provisioning_outbox::Entity::insert(outbox_row(
+            let event = NewEvent::for_line(
+                types::ROAMING_BONUS_REQUESTED,
                 &bonus.line_id.0,
-                "ROAMING_BONUS",
-                format!("{}: +{} MB", bonus.bonus.pass_name, bonus.bonus.bonus_mb),
-                at,
-            ))
-            .exec_without_returning(&txn)
-            .await
-            .map_err(unexpected)?;
+                json!({ "passName": bonus.bonus.pass_name, "bonusMb": bonus.bonus.bonus_mb }),
+            );
+            events::write(&txn, vec![event], at).await?;
         }
         txn.commit().await.map_err(unexpected)?;
         if inserted == 1 {
@@ -398,6 +422,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(to_bonus(row))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn known_roaming_records(
         &self,
         record_ids: &[String],
@@ -417,6 +442,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(known)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn extend_roaming_offer(
         &self,
         campaign_id: &str,
@@ -442,6 +468,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn roaming_offer_extension(
         &self,
         campaign_id: &str,
@@ -457,6 +484,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(row.map(|row| row.extended_until))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn record_extension(
         &self,
         line: &LineId,
@@ -483,18 +511,16 @@ impl AppreciationRepository for SeaAppreciationRepository {
         .await
         .map_err(unexpected)?;
         if inserted == 1 {
-            provisioning_outbox::Entity::insert(outbox_row(
+            let event = NewEvent::for_line(
+                types::ROAMING_EXTENSION_REQUESTED,
                 &line.0,
-                "ROAMING_EXTENSION",
-                format!(
-                    "{}: {} -> {}",
-                    extension.offer_code, extension.original_end, extension.extended_until
-                ),
-                at,
-            ))
-            .exec_without_returning(&txn)
-            .await
-            .map_err(unexpected)?;
+                json!({
+                    "offerCode": extension.offer_code,
+                    "originalEnd": extension.original_end,
+                    "extendedUntil": extension.extended_until,
+                }),
+            );
+            events::write(&txn, vec![event], at).await?;
         }
         let stored =
             roaming_extensions::Entity::find_by_id((line.0.clone(), extension.offer_code.clone()))
@@ -506,6 +532,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(to_extension(stored))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn roaming_extensions(&self, line: &LineId) -> Result<Vec<RoamingExtension>, Unexpected> {
         let rows = roaming_extensions::Entity::find()
             .filter(roaming_extensions::Column::LineId.eq(&line.0))
@@ -516,6 +543,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(rows.into_iter().map(to_extension).collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn filed_with(
         &self,
         key: &IdempotencyClaim,
@@ -523,6 +551,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         claim_filing::filed_with(&self.db, &self.hasher, key).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn file_claim(
         &self,
         claim: &NewClaim,
@@ -537,6 +566,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .map(Some)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn claim(
         &self,
         id: &str,
@@ -554,6 +584,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn claims(
         &self,
         customer: Option<&CustomerId>,
@@ -576,6 +607,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         rows.into_iter().map(to_claim).collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn move_claim(
         &self,
         id: &str,
@@ -602,6 +634,7 @@ impl AppreciationRepository for SeaAppreciationRepository {
         Ok(moved.rows_affected == 1)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn roaming_bonuses(&self, line: &LineId) -> Result<Vec<RoamingBonus>, Unexpected> {
         let rows = roaming_bonuses::Entity::find()
             .filter(roaming_bonuses::Column::LineId.eq(&line.0))

@@ -8,6 +8,7 @@ mod claim_filing;
 mod connection;
 mod customer;
 pub mod entities;
+pub mod events;
 mod job_ledger;
 mod notification;
 mod partner;

@@ -17,7 +17,8 @@ use benefits_domain::notification::{
     NewNotification, Notification, NotificationKind, Notifier, SmsReference,
 };
 
-use super::entities::{notifications, sms_outbox};
+use super::entities::notifications;
+use super::events::{self, NewEvent, types};
 use super::unexpected;
 
 /// Rows per `IN (...)` list.
@@ -37,6 +38,7 @@ impl SeaNotifier {
 
 #[async_trait]
 impl Notifier for SeaNotifier {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn send_many(
         &self,
         notifications: Vec<NewNotification>,
@@ -88,21 +90,21 @@ impl Notifier for SeaNotifier {
         let outbox: Vec<_> = inserted
             .iter()
             .filter_map(|id| by_id.get(id).map(|notification| (id, notification)))
-            .map(|(id, notification)| sms_outbox::ActiveModel {
-                id: Set(uuid::Uuid::new_v4().to_string()),
-                notification_id: Set(id.clone()),
-                customer_id: Set(notification.customer_id.0.clone()),
-                body: Set(notification.sms().text.clone()),
-                created_at: Set(at),
-                delivered_at: Set(None),
+            .map(|(_, notification)| {
+                let sms = notification.sms();
+                NewEvent::for_customer(
+                    types::SMS_REQUESTED,
+                    &notification.customer_id.0,
+                    notification.line_id.as_ref().map(|line| line.0.as_str()),
+                    serde_json::json!({
+                        "kind": notification.kind.as_str(),
+                        "language": sms.language.as_str(),
+                        "text": sms.text,
+                    }),
+                )
             })
             .collect();
-        for chunk in outbox.chunks(IDS_PER_QUERY) {
-            sms_outbox::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&txn)
-                .await
-                .map_err(unexpected)?;
-        }
+        events::write(&txn, outbox, at).await?;
         txn.commit().await.map_err(unexpected)?;
         if !inserted.is_empty() {
             tracing::info!(sent = inserted.len(), "notifications sent, SMS queued");
@@ -110,6 +112,7 @@ impl Notifier for SeaNotifier {
         Ok(u32::try_from(inserted.len()).unwrap_or(u32::MAX))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn inbox(&self, customer: &CustomerId) -> Result<Vec<Notification>, Unexpected> {
         let rows = notifications::Entity::find()
             .filter(notifications::Column::CustomerId.eq(&customer.0))
@@ -122,6 +125,7 @@ impl Notifier for SeaNotifier {
         rows.into_iter().map(to_notification).collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn with_reference(
         &self,
         customer: &CustomerId,
@@ -137,6 +141,7 @@ impl Notifier for SeaNotifier {
         rows.into_iter().map(to_notification).collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn counts_for_lines(
         &self,
         lines: &[LineId],

@@ -250,6 +250,8 @@ async fn serve(settings: Settings) -> (SocketAddr, App) {
         .expect("a free port");
     let address = listener.local_addr().expect("a bound address");
     let served = app.clone();
+    // The relay, when the test set a NATS URL, lives as long as the test's runtime.
+    let _relay = app.start_background();
     tokio::spawn(async move {
         benefits_api::http::serve(listener, served, std::future::pending())
             .await
@@ -585,4 +587,36 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The NATS server of tests that need one: `BENEFITS_TEST_NATS_URL` (CI starts one),
+/// else this machine's on loopback; `None` (and a visible skip) when none answers.
+pub async fn nats_url() -> Option<String> {
+    let url = std::env::var("BENEFITS_TEST_NATS_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| "nats://127.0.0.1:4222".to_owned());
+    let connected = tokio::time::timeout(Duration::from_secs(3), async_nats::connect(&url)).await;
+    if matches!(connected, Ok(Ok(_))) {
+        Some(url)
+    } else {
+        eprintln!("SKIPPED: no NATS server at {url} (set BENEFITS_TEST_NATS_URL)");
+        None
+    }
+}
+
+/// Starts a demo server at `clock` relaying to `nats` with its own stream and subjects.
+pub async fn spawn_demo_relaying(clock: &str, nats: &str, stream: &str, prefix: &str) -> TestApp {
+    let app = spawn_configured(clock, None, false, None, false, |settings| Settings {
+        nats_url: Some(nats.to_owned()),
+        nats_stream: Some(stream.to_owned()),
+        nats_subject_prefix: Some(prefix.to_owned()),
+        ..settings
+    })
+    .await;
+    let (_, rejections) = app
+        .import(benefits_api::commands::seed::DEMO_CUSTOMERS)
+        .await;
+    assert!(rejections.is_empty(), "{rejections:?}");
+    app
 }

@@ -46,6 +46,12 @@ async fn metrics_show_latency_per_operation_cache_tiers_the_pool_jobs_and_the_pr
         .output()
         .expect("audit-verify runs");
     assert!(verified.status.success(), "{verified:?}");
+    let noticed = app
+        .command()
+        .args(["job", "send-notices"])
+        .output()
+        .expect("the notices job runs");
+    assert!(noticed.status.success(), "{noticed:?}");
 
     let text = scrape(&app).await;
     for expected in [
@@ -60,6 +66,9 @@ async fn metrics_show_latency_per_operation_cache_tiers_the_pool_jobs_and_the_pr
         "benefits_db_pool_connections{pool=\"primary\",state=\"max\"}",
         "benefits_job_last_finished_timestamp_seconds{job=\"audit-verify\"}",
         "benefits_audit_chain_intact 1\n",
+        // The notices' texts wait in the outbox: no broker is configured.
+        "benefits_events_waiting{destination=\"nats\",type=\"sms.requested\"}",
+        "benefits_events_oldest_waiting_seconds{destination=\"nats\",type=\"sms.requested\"}",
         "process_resident_memory_bytes",
         "process_cpu_seconds_total",
     ] {

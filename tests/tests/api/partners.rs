@@ -2,6 +2,7 @@
 //! concurrency, idempotent retries, limits and cancellation.
 
 use benefits_domain::auth::Role;
+use sea_orm::{ColumnTrait as _, EntityTrait as _, QueryFilter as _, QueryOrder as _};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code, spawn_app_at};
@@ -319,6 +320,37 @@ async fn a_cancelled_redemption_gives_its_usage_back() {
         third["data"]["redeemDiscount"]["status"], "REDEEMED",
         "{third}"
     );
+    // Each redemption and the cancellation wrote their event with the change; the
+    // refused one wrote none.
+    let rows = benefits_infra::db::entities::event_outbox::Entity::find()
+        .filter(
+            benefits_infra::db::entities::event_outbox::Column::EventType
+                .is_in(["discount.redeemed", "discount.cancelled"]),
+        )
+        .order_by_asc(benefits_infra::db::entities::event_outbox::Column::Seq)
+        .all(&till.app.app.db)
+        .await
+        .unwrap();
+    let events = benefits_infra::db::events::envelopes(&till.app.app.db, rows)
+        .await
+        .unwrap();
+    let kinds: Vec<_> = events.iter().map(|(_, e)| e["type"].clone()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "discount.redeemed",
+            "discount.cancelled",
+            "discount.redeemed"
+        ]
+    );
+    let data = &events[1].1["data"];
+    assert_eq!(data["redemptionId"], id.as_str());
+    assert_eq!(data["partnerExternalId"], "P-COFFEE");
+    assert_eq!(data["storeExternalId"], "S-1");
+    assert_eq!(data["offerExternalId"], "O-DAY");
+    assert_eq!(data["purchaseAmount"], 5_000);
+    assert_eq!(data["discountAmount"], 500);
+    assert!(data["lineExternalId"].is_string(), "{data}");
 }
 
 #[tokio::test]

@@ -130,7 +130,7 @@ async fn the_sms_handed_to_the_gateway_carries_its_reference_and_no_link() {
         .db
         .query_all_raw(Statement::from_string(
             app.app.db.get_database_backend(),
-            "SELECT body FROM sms_outbox",
+            "SELECT data AS body FROM event_outbox WHERE event_type = 'sms.requested'",
         ))
         .await
         .unwrap();

@@ -4,6 +4,7 @@
 //! redemption is one call of a server-side function (one round trip); on SQLite the
 //! same steps run as one transaction.
 
+use crate::db::events::{self, types};
 use sea_orm::sea_query::{Expr, ExprTrait as _, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait as _, ConnectionTrait as _, DatabaseConnection,
@@ -221,6 +222,7 @@ async fn redeem_in_transaction(
         Err(error) => return Err(unexpected(error).into()),
         Ok(_) => {}
     }
+    events::write_discount(&txn, types::DISCOUNT_REDEEMED, &redeeming.id, command.now).await?;
     txn.commit().await.map_err(unexpected)?;
     Ok(usage)
 }
@@ -299,6 +301,7 @@ pub(super) async fn cancel(
             .exec(&txn)
             .await
             .map_err(unexpected)?;
+        events::write_discount(&txn, types::DISCOUNT_CANCELLED, id, at).await?;
     }
     let updated = redemptions::Entity::find_by_id(id.to_owned())
         .one(&txn)

@@ -85,6 +85,7 @@ impl SeaRefundRepository {
 
 #[async_trait]
 impl RefundRepository for SeaRefundRepository {
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn find(
         &self,
         id: &ApplicationId,
@@ -99,6 +100,7 @@ impl RefundRepository for SeaRefundRepository {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn for_line(&self, line: &LineId) -> Result<Option<RefundApplication>, Unexpected> {
         let row = refund_applications::Entity::find()
             .filter(refund_applications::Column::LineId.eq(&line.0))
@@ -109,6 +111,7 @@ impl RefundRepository for SeaRefundRepository {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn lines_with_applications(
         &self,
         lines: &[LineId],
@@ -130,6 +133,7 @@ impl RefundRepository for SeaRefundRepository {
         Ok(found)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn replay(&self, claim: &IdempotencyClaim) -> Result<Option<Replay>, Unexpected> {
         let row = idempotency_keys::Entity::find_by_id((claim.scope.clone(), claim.key.clone()))
             .one(&self.db)
@@ -144,6 +148,7 @@ impl RefundRepository for SeaRefundRepository {
         }))
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn submit(
         &self,
         application: NewApplication,
@@ -194,6 +199,7 @@ impl RefundRepository for SeaRefundRepository {
             Err(error) => return Err(unexpected(error).into()),
             Ok(_) => {}
         }
+        crate::db::events::write_refund(&txn, &id, application.applied_at).await?;
         txn.commit().await.map_err(unexpected)?;
         Ok(RefundApplication {
             id: ApplicationId(id),
@@ -210,6 +216,7 @@ impl RefundRepository for SeaRefundRepository {
         })
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn correct_account(
         &self,
         id: &ApplicationId,
@@ -268,6 +275,7 @@ impl RefundRepository for SeaRefundRepository {
         self.find_by_id(&id.0).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn list(
         &self,
         filter: ApplicationFilter,
@@ -295,6 +303,7 @@ impl RefundRepository for SeaRefundRepository {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn tally(&self) -> Result<Vec<ApplicationTally>, Unexpected> {
         let rows: Vec<(Option<i32>, String, i64, i64)> = refund_applications::Entity::find()
             .select_only()
@@ -325,6 +334,7 @@ impl RefundRepository for SeaRefundRepository {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn last_round(&self, id: &ApplicationId) -> Result<Option<i32>, Unexpected> {
         let rounds: Vec<i32> = payout_items::Entity::find()
             .select_only()
@@ -337,6 +347,7 @@ impl RefundRepository for SeaRefundRepository {
         Ok(rounds.into_iter().max())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn closed_rounds(&self, campaign_id: &str) -> Result<BTreeSet<i32>, Unexpected> {
         let rounds: Vec<i32> = payout_closures::Entity::find()
             .select_only()
@@ -349,6 +360,7 @@ impl RefundRepository for SeaRefundRepository {
         Ok(rounds.into_iter().collect())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn close_round(
         &self,
         campaign_id: &str,
@@ -358,6 +370,7 @@ impl RefundRepository for SeaRefundRepository {
         payout::close_round(self, campaign_id, round, at).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn record_result(
         &self,
         id: &ApplicationId,
@@ -367,6 +380,7 @@ impl RefundRepository for SeaRefundRepository {
         payout::record_result(self, id, paid, at).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn find_many(&self, ids: &[ApplicationId]) -> Result<Vec<RefundApplication>, Unexpected> {
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(IDS_PER_QUERY) {
@@ -382,6 +396,7 @@ impl RefundRepository for SeaRefundRepository {
         Ok(found)
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn record_results(
         &self,
         results: &[(ApplicationId, bool)],
@@ -390,6 +405,7 @@ impl RefundRepository for SeaRefundRepository {
         payout::record_results(self, results, at).await
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn late_application(&self, line: &LineId) -> Result<Option<LateApplication>, Unexpected> {
         let row = late_applications::Entity::find_by_id(line.0.clone())
             .one(&self.db)
@@ -399,6 +415,7 @@ impl RefundRepository for SeaRefundRepository {
             .transpose()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn grant_late(&self, grant: &LateApplication) -> Result<(), Unexpected> {
         use late_applications::Column;
         let row = late_applications::ActiveModel {
@@ -434,6 +451,7 @@ impl RefundRepository for SeaRefundRepository {
         Ok(())
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn waiting_without_round(&self) -> Result<Vec<RefundApplication>, Unexpected> {
         let rows = refund_applications::Entity::find()
             .filter(refund_applications::Column::Status.eq(RefundStatus::Submitted.as_str()))
@@ -447,6 +465,7 @@ impl RefundRepository for SeaRefundRepository {
             .collect()
     }
 
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn join_round(&self, id: &ApplicationId, round: i32) -> Result<bool, Unexpected> {
         let joined = refund_applications::Entity::update_many()
             .col_expr(refund_applications::Column::RoundNumber, Expr::value(round))

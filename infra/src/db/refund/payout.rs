@@ -21,7 +21,9 @@ use benefits_domain::refund::{
 use super::SeaRefundRepository;
 use super::convert::{self, ACCOUNT, HOLDER, ITEMS};
 use crate::db::entities::{payout_closures, payout_items, refund_applications};
+use crate::db::events::{self, NewEvent, types};
 use crate::db::unexpected;
+use serde_json::json;
 
 pub(super) async fn close_round(
     repository: &SeaRefundRepository,
@@ -98,6 +100,23 @@ pub(super) async fn close_round(
             .exec(&txn)
             .await
             .map_err(unexpected)?;
+        let scheduled: Vec<_> = waiting
+            .iter()
+            .map(|row| {
+                NewEvent::for_customer(
+                    types::REFUND_STATUS_CHANGED,
+                    &row.customer_id,
+                    Some(&row.line_id),
+                    json!({
+                        "applicationId": row.id,
+                        "status": RefundStatus::Scheduled.as_str(),
+                        "round": round.number,
+                        "amount": row.amount,
+                    }),
+                )
+            })
+            .collect();
+        events::write(&txn, scheduled, at).await?;
     }
     let rows = payout_items::Entity::find()
         .filter(payout_items::Column::CampaignId.eq(campaign_id))
@@ -129,7 +148,9 @@ pub(super) async fn record_result(
     paid: bool,
     at: DateTime<Utc>,
 ) -> Result<RefundApplication, RecordError> {
-    let (changed, row) = record_one(&repository.db, id, paid, at).await?;
+    let txn = repository.db.begin().await.map_err(unexpected)?;
+    let (changed, row) = record_one(&txn, id, paid, at).await?;
+    txn.commit().await.map_err(unexpected)?;
     let row = row.ok_or(RecordError::NotFound)?;
     let application = convert::application(&repository.cipher, &row)?;
     if changed || application.status == outcome_of(paid) {
@@ -169,7 +190,8 @@ fn outcome_of(paid: bool) -> RefundStatus {
 
 /// The one write of a payout result, shared by the single and the bulk path: a
 /// SCHEDULED application becomes PAID, or FAILED with its round cleared until the
-/// account is corrected. Whether it changed, and the row as it is now.
+/// account is corrected, with its `refund.status.changed` event. Whether it changed, and
+/// the row as it is now.
 async fn record_one(
     db: &impl ConnectionTrait,
     id: &ApplicationId,
@@ -194,6 +216,9 @@ async fn record_one(
         .exec(db)
         .await
         .map_err(unexpected)?;
+    if changed.rows_affected == 1 {
+        events::write_refund(db, &id.0, at).await?;
+    }
     let row = refund_applications::Entity::find_by_id(id.0.clone())
         .one(db)
         .await
