@@ -54,9 +54,12 @@ async fn waiting_rows_of_the_old_outboxes_move_into_the_event_outbox_as_contract
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
     let db = sea_orm::Database::connect(&url).await.unwrap();
-    let all = benefits_migrations::Migrator::migrations().len() as u32;
-    // Up to the migration before the event outbox (it and the function come last).
-    benefits_migrations::Migrator::up(&db, Some(all - 2))
+    let before_outbox = benefits_migrations::Migrator::migrations()
+        .iter()
+        .position(|migration| migration.name() == "m20261204_000100_event_outbox")
+        .expect("the event outbox migration exists") as u32;
+    // Every migration before the event outbox.
+    benefits_migrations::Migrator::up(&db, Some(before_outbox))
         .await
         .unwrap();
     let at = "2026-02-01T00:00:00+00:00";
