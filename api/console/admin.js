@@ -345,6 +345,14 @@ const STATUSES = ['SUBMITTED', 'SCHEDULED', 'PAID', 'FAILED'];
 // The largest results file recordPayoutResults takes; larger ones go through the CLI.
 const RESULTS_MAX_BYTES = 60000;
 
+/** What the results file's format names, shown as code in either language. */
+const RESULTS_FORMAT = { header: 'application_id,result,amount,reason', paid: 'PAID', failed: 'FAILED' };
+
+/** A message whose `{name}` placeholders become `<code>` with the values of `codes`. */
+function withCode(text, codes) {
+  return text.split(/\{(\w+)\}/).map((part, index) => (index % 2 === 1 && part in codes ? h('code', {}, codes[part]) : part));
+}
+
 function download(filename, text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv' }));
   return h('a', { href: url, download: filename, class: 'download' }, t('refunds.download', { file: filename }));
@@ -467,7 +475,7 @@ export async function refunds(main) {
     'section',
     { class: 'card', 'aria-labelledby': 'results-title' },
     h('h2', { id: 'results-title' }, t('refunds.resultsTitle')),
-    h('p', {}, t('refunds.resultsHint')),
+    h('p', {}, ...withCode(t('refunds.resultsHint'), RESULTS_FORMAT)),
     h('label', { for: 'results-file' }, t('refunds.resultsFile')),
     ' ',
     resultsFile,

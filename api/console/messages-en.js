@@ -398,7 +398,7 @@ export default {
   "refunds.closed": "Round {number} closed: {count} payouts, {total}.",
   "refunds.fileSummary": "Round {number} (paid on {date}): {count} payouts, {total}.",
   "refunds.resultsTitle": "The bank’s payout results file",
-  "refunds.resultsHint": "Upload a CSV file with the header application_id,result,amount,reason (result PAID or FAILED, up to 60,000 bytes) to record it in one run. A file that cannot be read records nothing; uploading the same file again changes nothing.",
+  "refunds.resultsHint": "Upload a CSV file with the header {header} (result {paid} or {failed}, up to 60,000 bytes) to record it in one run. A file that cannot be read records nothing; uploading the same file again changes nothing.",
   "refunds.resultsFile": "Results file",
   "refunds.resultsUpload": "Record results",
   "refunds.resultsTooLarge": "The file is larger than 60,000 bytes: record it with the benefits payouts record command.",

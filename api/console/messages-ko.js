@@ -398,7 +398,7 @@ export default {
   "refunds.closed": "{number}회차를 마감했습니다: {count}건, {total}.",
   "refunds.fileSummary": "{number}회차({date} 지급): {count}건, {total}.",
   "refunds.resultsTitle": "은행 지급 결과 파일",
-  "refunds.resultsHint": "머리글이 application_id,result,amount,reason인 CSV 파일(result는 PAID 또는 FAILED, 60,000바이트까지)을 올리면 한 번에 기록합니다. 읽을 수 없는 파일은 아무것도 기록하지 않습니다. 같은 파일을 다시 올려도 바뀌는 것이 없습니다.",
+  "refunds.resultsHint": "머리글 {header}가 있는 결과 파일(결과는 {paid} 또는 {failed}, 60,000바이트까지)을 올리면 한 번에 기록합니다. 읽을 수 없는 파일은 아무것도 기록하지 않습니다. 같은 파일을 다시 올려도 바뀌는 것이 없습니다.",
   "refunds.resultsFile": "결과 파일",
   "refunds.resultsUpload": "결과 기록",
   "refunds.resultsTooLarge": "파일이 60,000바이트보다 큽니다. benefits payouts record 명령으로 기록하십시오.",

@@ -299,7 +299,7 @@ test('an admin adds an offer, closes a round, reads its report by bank and edits
   await shot(page, 'ko-admin-refunds');
 
   // A results file with an unknown id: the row is refused and reported.
-  await page.getByLabel('결과 파일').setInputFiles({
+  await page.getByLabel('결과 파일', { exact: true }).setInputFiles({
     name: 'results.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from('application_id,result,amount,reason\nno-such-id,PAID,138000,\n'),
