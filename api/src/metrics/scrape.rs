@@ -16,7 +16,7 @@ use benefits_infra::db::{self, FinishedRun, PoolUsage, SeaJobLedger};
 use crate::app::App;
 
 /// The readings of one scrape.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Scrape {
     /// Reads through the cache.
     pub cache_lookups: u64,
@@ -34,21 +34,6 @@ pub struct Scrape {
     pub events: Vec<Backlog>,
     /// When this scrape was read.
     pub at: chrono::DateTime<chrono::Utc>,
-}
-
-impl Default for Scrape {
-    fn default() -> Self {
-        Self {
-            cache_lookups: 0,
-            cache_shared_hits: 0,
-            cache_loads: 0,
-            redis_errors: 0,
-            pools: Vec::new(),
-            jobs: Vec::new(),
-            events: Vec::new(),
-            at: chrono::DateTime::UNIX_EPOCH,
-        }
-    }
 }
 
 impl Scrape {
