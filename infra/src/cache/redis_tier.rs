@@ -12,6 +12,19 @@ use tokio::sync::{RwLock, mpsc};
 use super::redis_connection::{RedisClient, RedisConnection, RedisTopology};
 
 const RECONNECT_EVERY: Duration = Duration::from_secs(2);
+/// The channel of the two-tier cache's invalidations (one key a message).
+const INVALIDATION_CHANNEL: &str = "invalidate";
+
+/// What a subscription hears.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Feed {
+    /// Subscribed (again): what was published while not subscribed is lost.
+    Subscribed,
+    /// A message.
+    Message(String),
+    /// The subscription broke; it is being made again.
+    Lost,
+}
 
 /// A Redis connection that may not exist yet: when Redis is down at start-up, a
 /// background task keeps trying and the tier reports misses meanwhile.
@@ -111,24 +124,36 @@ impl RedisTier {
         self.counted(manager.del(self.key(key)).await)
     }
 
-    fn invalidation_channel(&self) -> String {
-        format!("{}invalidate", self.prefix)
+    fn channel(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
     }
 
     /// Tells every replica to drop `key` from its in-process tier.
     pub async fn publish_invalidation(&self, key: &str) -> redis::RedisResult<()> {
+        self.publish(INVALIDATION_CHANNEL, key).await
+    }
+
+    /// Publishes `message` on the channel `name` (under the key prefix) to every
+    /// replica subscribed to it; returns once Redis has handed it to them.
+    pub async fn publish(&self, name: &str, message: &str) -> redis::RedisResult<()> {
         let Some(mut manager) = self.manager().await else {
             return self.counted(Err(not_connected()));
         };
-        self.counted(manager.publish(self.invalidation_channel(), key).await)
+        self.counted(manager.publish(self.channel(name), message).await)
     }
 
-    /// The keys other replicas (and this one) invalidate, as they are published. A
-    /// background task keeps the subscription up across Redis outages.
-    pub fn invalidations(&self) -> mpsc::Receiver<String> {
+    /// The keys other replicas (and this one) invalidate, as they are published.
+    pub fn invalidations(&self) -> mpsc::Receiver<Feed> {
+        self.subscribe(INVALIDATION_CHANNEL)
+    }
+
+    /// What is published on the channel `name`, and when the subscription is lost and
+    /// made again (messages published meanwhile are lost). A background task keeps the
+    /// subscription up across Redis outages; it ends when the receiver is dropped.
+    pub fn subscribe(&self, name: &str) -> mpsc::Receiver<Feed> {
         let (sender, receiver) = mpsc::channel(1_024);
         let client = self.client.clone();
-        let channel = self.invalidation_channel();
+        let channel = self.channel(name);
         tokio::spawn(async move {
             let mut attempt = 0;
             while !sender.is_closed() {
@@ -136,18 +161,24 @@ impl RedisTier {
                 match client.subscriber(attempt).await {
                     Ok(mut pubsub) => {
                         if pubsub.subscribe(&channel).await.is_ok() {
+                            if sender.send(Feed::Subscribed).await.is_err() {
+                                return;
+                            }
                             let mut messages = pubsub.on_message();
                             while let Some(message) = messages.next().await {
-                                let Ok(key) = message.get_payload::<String>() else {
+                                let Ok(payload) = message.get_payload::<String>() else {
                                     continue;
                                 };
-                                if sender.send(key).await.is_err() {
+                                if sender.send(Feed::Message(payload)).await.is_err() {
                                     return;
                                 }
                             }
+                            if sender.send(Feed::Lost).await.is_err() {
+                                return;
+                            }
                         }
                     }
-                    Err(error) => tracing::debug!(%error, "cannot subscribe to invalidations yet"),
+                    Err(error) => tracing::debug!(%error, "cannot subscribe to {channel} yet"),
                 }
                 tokio::time::sleep(RECONNECT_EVERY).await;
             }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::RedisTier;
+use super::redis_tier::Feed;
 
 /// How the cache is doing, for `/readyz`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,8 +91,14 @@ impl Cache {
             let mut invalidations = remote.invalidations();
             let local = local.clone();
             tokio::spawn(async move {
-                while let Some(key) = invalidations.recv().await {
-                    local.invalidate(&key).await;
+                while let Some(feed) = invalidations.recv().await {
+                    match feed {
+                        Feed::Message(key) => local.invalidate(&key).await,
+                        // Invalidations published while not subscribed are lost: forget
+                        // whatever they might have been about.
+                        Feed::Subscribed => local.invalidate_all(),
+                        Feed::Lost => {}
+                    }
                 }
             });
         }
