@@ -10,6 +10,7 @@ use benefits_domain::benefits::AppreciationService;
 use benefits_domain::campaign::{CampaignRepository, CampaignService};
 use benefits_domain::clock::Clock;
 use benefits_domain::customer::CustomerService;
+use benefits_domain::customer_view::CustomerViewService;
 use benefits_domain::notification::{NotificationService, Notifier};
 use benefits_domain::partner::DiscountService;
 use benefits_domain::refund::RefundService;
@@ -19,9 +20,9 @@ use benefits_infra::clock::{FixedClock, SystemClock};
 use benefits_infra::codes::RandomCodes;
 use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHasher};
 use benefits_infra::db::{
-    self, Backend, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog, SeaBankDirectory,
-    SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository, SeaDiscountRepository,
-    SeaNotifier, SeaRefundRepository, SeaReportRepository,
+    self, Backend, CustomerViewCache, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog,
+    SeaBankDirectory, SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository,
+    SeaCustomerViews, SeaDiscountRepository, SeaNotifier, SeaRefundRepository, SeaReportRepository,
 };
 use benefits_infra::oidc::OidcClient;
 use benefits_infra::rate_limit::RateLimiter;
@@ -34,6 +35,9 @@ use crate::metrics::Metrics;
 
 /// How long an entry of the in-process cache tier may live.
 const LOCAL_CACHE_TTL: Duration = Duration::from_secs(5);
+/// How long a customer view may be kept when every replica (and every command) hears
+/// the others' invalidations through Redis.
+const SHARED_VIEW_TTL: Duration = Duration::from_mins(10);
 /// How long connecting to the identity provider may take.
 const OUTBOUND_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -73,6 +77,10 @@ pub struct App {
     pub notifier: Arc<dyn Notifier>,
     pub notifications: NotificationService,
     pub customers: CustomerService,
+    /// Customers' views (`me`, the agent's customer page), cached.
+    pub views: CustomerViewService,
+    /// The cache behind `views`, for its figures.
+    pub view_cache: CustomerViewCache,
     pub refunds: RefundService,
     pub discounts: DiscountService,
     pub appreciation: AppreciationService,
@@ -214,6 +222,19 @@ impl App {
             None => None,
         };
         let rate_limiter = RateLimiter::new(remote.clone(), crate::graphql::RATE_WINDOW);
+        // Without Redis another process's writes (a command, another replica) are not
+        // heard, so views live only as long as the cache's other entries.
+        let view_ttl = if remote.is_some() {
+            SHARED_VIEW_TTL
+        } else {
+            LOCAL_CACHE_TTL
+        };
+        let view_cache = CustomerViewCache::new(
+            remote.clone(),
+            config.local_cache_capacity,
+            view_ttl,
+            db.clone(),
+        );
         let cache = Cache::new(remote, config.local_cache_capacity, LOCAL_CACHE_TTL);
 
         let campaigns: Arc<dyn CampaignRepository> =
@@ -221,21 +242,24 @@ impl App {
         let audit: Arc<dyn AuditLog> =
             Arc::new(SeaAuditLog::new(db.clone()).reading_from(reads.clone()));
         let notifier: Arc<dyn Notifier> = Arc::new(SeaNotifier::new(db.clone()));
-        let customer_repository = Arc::new(SeaCustomerRepository::new(
-            db.clone(),
-            keys.cipher.clone(),
-            keys.hasher.clone(),
-        ));
+        let customer_repository = Arc::new(
+            SeaCustomerRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone())
+                .invalidating(view_cache.clone()),
+        );
         let report_customers = Arc::new(SeaCustomerRepository::new(
             reads.clone(),
             keys.cipher.clone(),
             keys.hasher.clone(),
         ));
-        let refund_repository = Arc::new(SeaRefundRepository::new(
-            db.clone(),
-            keys.cipher.clone(),
-            keys.hasher.clone(),
-        ));
+        let refund_repository = Arc::new(
+            SeaRefundRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone())
+                .invalidating(view_cache.clone()),
+        );
+        let views = CustomerViewService::new(Arc::new(SeaCustomerViews::new(
+            view_cache.clone(),
+            SeaCustomerRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone()),
+            SeaRefundRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone()),
+        )));
         let report_refunds = Arc::new(SeaRefundRepository::new(
             reads.clone(),
             keys.cipher,
@@ -322,6 +346,8 @@ impl App {
             notifier,
             notifications,
             customers,
+            views,
+            view_cache,
             refunds,
             discounts,
             appreciation,

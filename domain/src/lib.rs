@@ -10,6 +10,7 @@ pub mod benefits;
 pub mod campaign;
 pub mod clock;
 pub mod customer;
+pub mod customer_view;
 pub mod error;
 pub mod fee_waiver;
 pub mod kst;

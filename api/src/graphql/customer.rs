@@ -7,6 +7,7 @@ use async_graphql::{Context, Enum, ID, Object};
 use benefits_domain::auth::Role;
 use benefits_domain::benefits::line_benefits;
 use benefits_domain::customer::{self as domain, service::FindByPhoneError, service::MeError};
+use benefits_domain::customer_view::CustomerView;
 use benefits_domain::notification::service::CheckError;
 use benefits_domain::refund::service::assess_line;
 
@@ -47,15 +48,11 @@ impl CustomerQuery {
     #[graphql(guard = "RoleGuard::new(&[Role::Customer])")]
     async fn me(&self, ctx: &Context<'_>) -> async_graphql::Result<Customer> {
         let (app, caller) = parts(ctx)?;
-        let customer = app
-            .customers
-            .me(caller)
-            .await
-            .map_err(|error| match error {
-                MeError::NotFound => ApiError::not_found("customer"),
-                MeError::Unexpected(cause) => ApiError::internal(cause),
-            })?;
-        Ok(Customer(customer))
+        let view = app.views.me(caller).await.map_err(|error| match error {
+            MeError::NotFound => ApiError::not_found("customer"),
+            MeError::Unexpected(cause) => ApiError::internal(cause),
+        })?;
+        Ok(Customer(view))
     }
 
     /// A customer by mobile number (with or without hyphens, or in +82 form); null when
@@ -79,66 +76,71 @@ impl CustomerQuery {
                     }
                     FindByPhoneError::Unexpected(cause) => ApiError::internal(cause),
                 })?;
-        Ok(found.map(Customer))
+        match found {
+            Some(customer) => Ok(Some(Customer(
+                app.views.of(&customer).await.map_err(ApiError::internal)?,
+            ))),
+            None => Ok(None),
+        }
     }
 }
 
-/// A customer of the operator.
-pub struct Customer(domain::Customer);
+/// A customer of the operator, with everything `me` shows of them.
+pub struct Customer(Arc<CustomerView>);
+
+impl std::ops::Deref for Customer {
+    type Target = domain::Customer;
+
+    fn deref(&self) -> &domain::Customer {
+        &self.0.customer
+    }
+}
 
 #[Object]
 impl Customer {
     async fn id(&self) -> ID {
-        ID(self.0.id.0.clone())
+        ID(self.id.0.clone())
     }
 
     async fn external_id(&self) -> &str {
-        self.0.facts.external_id.as_str()
+        self.facts.external_id.as_str()
     }
 
     /// The full name for the customer themself; masked for staff.
     async fn name(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let (_, caller) = parts(ctx)?;
         Ok(if caller.principal.role == Role::Customer {
-            self.0.facts.name.as_str().to_owned()
+            self.facts.name.as_str().to_owned()
         } else {
-            self.0.facts.name.masked()
+            self.facts.name.masked()
         })
     }
 
     /// The contact number, masked (`010-****-5678`).
     async fn phone_masked(&self) -> String {
-        self.0.facts.phone.masked()
+        self.facts.phone.masked()
     }
 
     #[graphql(name = "type")]
     async fn kind(&self) -> CustomerType {
-        self.0.facts.kind.into()
+        self.facts.kind.into()
     }
 
     /// The language of every text the service writes for the customer.
     async fn language(&self) -> Language {
-        self.0.facts.language.into()
+        self.facts.language.into()
     }
 
     /// The customer's lines (the first `first`, at most 500, by external id).
     #[graphql(complexity = "cost::first(first, child_complexity)")]
     async fn lines(
         &self,
-        ctx: &Context<'_>,
         #[graphql(default = 100)] first: i32,
     ) -> async_graphql::Result<Vec<Line>> {
         let limit = bounded(first)?;
-        let (app, _) = parts(ctx)?;
-        let lines = Arc::new(
-            app.customers
-                .lines(&self.0)
-                .await
-                .map_err(ApiError::internal)?,
-        );
-        Ok((0..lines.len().min(limit))
+        Ok((0..self.0.lines.len().min(limit))
             .map(|index| Line {
-                lines: lines.clone(),
+                view: self.0.clone(),
                 index,
             })
             .collect())
@@ -147,14 +149,9 @@ impl Customer {
     /// The safety insurance (per customer, not per line).
     async fn insurance(&self, ctx: &Context<'_>) -> async_graphql::Result<Insurance> {
         let (app, _) = parts(ctx)?;
-        let lines = app
-            .customers
-            .lines(&self.0)
-            .await
-            .map_err(ApiError::internal)?;
         let status = app
             .appreciation
-            .insurance(&self.0, &lines)
+            .insurance(self, &self.0.lines)
             .await
             .map_err(ApiError::internal)?;
         let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
@@ -173,7 +170,7 @@ impl Customer {
         let (app, _) = parts(ctx)?;
         let claims = app
             .appreciation
-            .claims_of(&self.0.id)
+            .claims_of(&self.id)
             .await
             .map_err(ApiError::internal)?;
         Ok(claims.into_iter().map(InsuranceClaim::from).collect())
@@ -185,7 +182,7 @@ impl Customer {
         let (app, _) = parts(ctx)?;
         let inbox = app
             .notifications
-            .inbox(&self.0)
+            .inbox(self)
             .await
             .map_err(ApiError::internal)?;
         Ok(inbox.into_iter().map(Notification::from).collect())
@@ -204,24 +201,20 @@ impl Customer {
         let (app, caller) = parts(ctx)?;
         let check = app
             .notifications
-            .check_reference(caller, &self.0, &reference)
+            .check_reference(caller, self, &reference)
             .await
             .map_err(|error| match error {
                 CheckError::BadInput => ApiError::bad_input(error.to_string()),
                 CheckError::Unexpected(cause) => ApiError::internal(cause),
             })?;
-        let lines = app
-            .customers
-            .lines(&self.0)
-            .await
-            .map_err(ApiError::internal)?;
-        Ok(SmsCheck::new(check, &lines))
+        Ok(SmsCheck::new(check, &self.0.lines))
     }
 }
 
-/// A mobile subscription, with its customer's other lines (some rules look at them).
+/// A mobile subscription, with its customer's view (some rules look at the other
+/// lines).
 pub struct Line {
-    lines: Arc<Vec<domain::Line>>,
+    view: Arc<CustomerView>,
     index: usize,
 }
 
@@ -229,7 +222,7 @@ impl std::ops::Deref for Line {
     type Target = domain::Line;
 
     fn deref(&self) -> &domain::Line {
-        &self.lines[self.index]
+        &self.view.lines[self.index]
     }
 }
 
@@ -322,18 +315,12 @@ impl Line {
     async fn fee_waiver(&self, ctx: &Context<'_>) -> async_graphql::Result<FeeWaiver> {
         let (app, _) = parts(ctx)?;
         let campaign = app.campaigns.active().await.map_err(ApiError::internal)?;
-        let assessment = assess_line(self, &self.lines, &campaign, app.clock.today());
-        let application = app
-            .refunds
-            .for_line(&self.id)
-            .await
-            .map_err(ApiError::internal)?;
-        let late = app
-            .refunds
+        let assessment = assess_line(self, &self.view.lines, &campaign, app.clock.today());
+        let application = self.view.application(&self.id).cloned();
+        let late = self
+            .view
             .late_application(&self.id)
-            .await
-            .map_err(ApiError::internal)?
-            .map(|grant| LateApplication::new(&grant, &campaign.fee_waiver));
+            .map(|grant| LateApplication::new(grant, &campaign.fee_waiver));
         Ok(FeeWaiver::new(
             &assessment,
             application.map(RefundApplication),

@@ -1,5 +1,5 @@
 //! What `/metrics` reads when it is asked rather than counting as it goes: the cache's
-//! counts per tier, Redis errors, the database pools, and each scheduled job's latest
+//! counts per tier, how customer views were served, Redis errors, the database pools, and each scheduled job's latest
 //! finished run (jobs run as their own processes, so the ledger is where they report).
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -24,6 +24,8 @@ pub struct Scrape {
     pub cache_shared_hits: u64,
     /// Reads that went to the database.
     pub cache_loads: u64,
+    /// Customer views served from their cache, and read from the database.
+    pub customer_views: (u64, u64),
     /// Redis commands that failed.
     pub redis_errors: u64,
     /// The pools by role (`primary`, `replica`).
@@ -56,6 +58,7 @@ impl Scrape {
             cache_lookups: load(&stats.lookups),
             cache_shared_hits: load(&stats.shared_hits),
             cache_loads: load(&stats.loads),
+            customer_views: app.view_cache.served(),
             redis_errors: app.cache.redis_errors(),
             pools,
             jobs,
@@ -78,6 +81,11 @@ impl Readings {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct TierLabel {
     tier: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ServedLabel {
+    served: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -136,6 +144,18 @@ impl Collector for Readings {
                 ("redis", scrape.cache_shared_hits),
             ] {
                 ConstCounter::new(value).encode(hits.encode_family(&TierLabel { tier })?)?;
+            }
+        }
+        {
+            let mut views = encoder.encode_descriptor(
+                "customer_views",
+                "Customer views served (me, the agent's customer page), from the cache or read from the database",
+                None,
+                MetricType::Counter,
+            )?;
+            let (from_cache, from_database) = scrape.customer_views;
+            for (served, value) in [("cache", from_cache), ("database", from_database)] {
+                ConstCounter::new(value).encode(views.encode_family(&ServedLabel { served })?)?;
             }
         }
         counter(

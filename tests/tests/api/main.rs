@@ -11,6 +11,7 @@ mod benefits;
 mod campaign;
 mod certificates;
 mod console;
+mod customer_views;
 mod customers;
 mod demo;
 mod events;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use sea_orm::{
     ColumnTrait as _, DatabaseConnection, EntityTrait as _, QueryFilter as _, QueryOrder as _,
-    QuerySelect as _,
+    QuerySelect as _, QueryTrait as _,
 };
 
 use benefits_domain::customer::{
@@ -19,6 +19,7 @@ use benefits_domain::customer::{
 };
 use benefits_domain::error::Unexpected;
 
+use super::customer_view::CustomerViewCache;
 use super::entities::{contract_events, contract_terms, customers, etf_charges, lines};
 use super::unexpected;
 use crate::crypto::{FieldCipher, LookupHasher};
@@ -32,11 +33,69 @@ pub struct SeaCustomerRepository {
     db: DatabaseConnection,
     cipher: FieldCipher,
     hasher: LookupHasher,
+    views: Option<CustomerViewCache>,
 }
 
 impl SeaCustomerRepository {
     pub fn new(db: DatabaseConnection, cipher: FieldCipher, hasher: LookupHasher) -> Self {
-        Self { db, cipher, hasher }
+        Self {
+            db,
+            cipher,
+            hasher,
+            views: None,
+        }
+    }
+
+    /// Invalidates the customer views an import changes, after its commit.
+    #[must_use]
+    pub fn invalidating(mut self, views: CustomerViewCache) -> Self {
+        self.views = Some(views);
+        self
+    }
+
+    /// The external ids of the customers who own the records' lines now.
+    async fn owners_of_lines(&self, records: &[CustomerRecord]) -> Result<Vec<String>, Unexpected> {
+        let line_ids: Vec<String> = records
+            .iter()
+            .flat_map(|record| record.lines().iter())
+            .map(|line| line.external_id.as_str().to_owned())
+            .collect();
+        let mut owners = Vec::new();
+        for chunk in line_ids.chunks(1_000) {
+            let owning = lines::Entity::find()
+                .select_only()
+                .column(lines::Column::CustomerId)
+                .filter(lines::Column::ExternalId.is_in(chunk.iter().cloned()))
+                .into_query();
+            let found: Vec<String> = customers::Entity::find()
+                .select_only()
+                .column(customers::Column::ExternalId)
+                .filter(customers::Column::Id.in_subquery(owning))
+                .into_tuple()
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            owners.extend(found);
+        }
+        Ok(owners)
+    }
+
+    /// The line rows of the customer with this external id, by external id.
+    pub(crate) async fn line_rows_of(
+        &self,
+        customer_external_id: &str,
+    ) -> Result<Vec<lines::Model>, Unexpected> {
+        let customer = customers::Entity::find()
+            .select_only()
+            .column(customers::Column::Id)
+            .filter(customers::Column::ExternalId.eq(customer_external_id))
+            .into_query();
+        lines::Entity::find()
+            .filter(lines::Column::CustomerId.in_subquery(customer))
+            .order_by_asc(lines::Column::ExternalId)
+            .all(&self.db)
+            .await
+            .map_err(unexpected)
     }
 
     fn phone_hash(&self, phone: &PhoneNumber) -> Vec<u8> {
@@ -217,7 +276,23 @@ impl CustomerRepository for SeaCustomerRepository {
         records: &[CustomerRecord],
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), UpsertError> {
-        write::upsert(self, records, at).await.map_err(UpsertError)
+        let Some(views) = &self.views else {
+            return write::upsert(self, records, at).await.map_err(UpsertError);
+        };
+        // A line can move to another customer: its previous owner's view changes too.
+        let mut changed = self.owners_of_lines(records).await.map_err(UpsertError)?;
+        write::upsert(self, records, at)
+            .await
+            .map_err(UpsertError)?;
+        changed.extend(
+            records
+                .iter()
+                .map(|record| record.facts().external_id.as_str().to_owned()),
+        );
+        changed.sort_unstable();
+        changed.dedup();
+        views.external_ids_changed(changed).await;
+        Ok(())
     }
 }
 
@@ -253,7 +328,10 @@ impl SeaCustomerRepository {
     }
 
     /// Loads the contract events, terms and fees of `rows` and opens them into lines.
-    async fn with_history(&self, rows: Vec<lines::Model>) -> Result<Vec<Line>, Unexpected> {
+    pub(crate) async fn with_history(
+        &self,
+        rows: Vec<lines::Model>,
+    ) -> Result<Vec<Line>, Unexpected> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }

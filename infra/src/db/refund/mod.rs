@@ -25,6 +25,7 @@ use benefits_domain::refund::{
     RefundRepository, RefundStatus, SubmitError,
 };
 
+use super::customer_view::CustomerViewCache;
 use super::entities::{
     idempotency_keys, late_applications, payout_closures, payout_items, refund_applications,
 };
@@ -43,6 +44,7 @@ pub struct SeaRefundRepository {
     db: DatabaseConnection,
     cipher: FieldCipher,
     hasher: LookupHasher,
+    views: Option<CustomerViewCache>,
 }
 
 fn is_unique_violation(error: &DbErr) -> bool {
@@ -51,7 +53,69 @@ fn is_unique_violation(error: &DbErr) -> bool {
 
 impl SeaRefundRepository {
     pub fn new(db: DatabaseConnection, cipher: FieldCipher, hasher: LookupHasher) -> Self {
-        Self { db, cipher, hasher }
+        Self {
+            db,
+            cipher,
+            hasher,
+            views: None,
+        }
+    }
+
+    /// Invalidates the customer views each write changes, after its commit.
+    #[must_use]
+    pub fn invalidating(mut self, views: CustomerViewCache) -> Self {
+        self.views = Some(views);
+        self
+    }
+
+    async fn customers_changed<'a>(&self, customers: impl IntoIterator<Item = &'a CustomerId>) {
+        if let Some(views) = &self.views {
+            views.customers_changed(customers).await;
+        }
+    }
+
+    async fn everything_changed(&self) {
+        if let Some(views) = &self.views {
+            views.everything_changed().await;
+        }
+    }
+
+    /// The applications of these lines.
+    pub(crate) async fn applications_of_lines(
+        &self,
+        lines: &[String],
+    ) -> Result<Vec<RefundApplication>, Unexpected> {
+        let mut found = Vec::new();
+        for chunk in lines.chunks(IDS_PER_QUERY) {
+            let rows = refund_applications::Entity::find()
+                .filter(refund_applications::Column::LineId.is_in(chunk.iter().cloned()))
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            for row in &rows {
+                found.push(convert::application(&self.cipher, row)?);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The late-application grants of these lines.
+    pub(crate) async fn late_applications_of_lines(
+        &self,
+        lines: &[String],
+    ) -> Result<Vec<LateApplication>, Unexpected> {
+        let mut found = Vec::new();
+        for chunk in lines.chunks(IDS_PER_QUERY) {
+            let rows = late_applications::Entity::find()
+                .filter(late_applications::Column::LineId.is_in(chunk.iter().cloned()))
+                .all(&self.db)
+                .await
+                .map_err(unexpected)?;
+            for row in &rows {
+                found.push(convert::late_application(&self.cipher, row)?);
+            }
+        }
+        Ok(found)
     }
 
     fn fingerprint(&self, claim: &IdempotencyClaim) -> Vec<u8> {
@@ -201,6 +265,7 @@ impl RefundRepository for SeaRefundRepository {
         }
         crate::db::events::write_refund(&txn, &id, application.applied_at).await?;
         txn.commit().await.map_err(unexpected)?;
+        self.customers_changed([&application.customer_id]).await;
         Ok(RefundApplication {
             id: ApplicationId(id),
             line_id: application.line_id,
@@ -272,7 +337,12 @@ impl RefundRepository for SeaRefundRepository {
                 return Ok(None);
             }
         }
-        self.find_by_id(&id.0).await
+        let corrected = self.find_by_id(&id.0).await;
+        match &corrected {
+            Ok(Some(application)) => self.customers_changed([&application.customer_id]).await,
+            _ => self.everything_changed().await,
+        }
+        corrected
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -367,7 +437,11 @@ impl RefundRepository for SeaRefundRepository {
         round: &PayoutRound,
         at: DateTime<Utc>,
     ) -> Result<PayoutFile, Unexpected> {
-        payout::close_round(self, campaign_id, round, at).await
+        let file = payout::close_round(self, campaign_id, round, at).await;
+        // Every application of the round changed status (or might have, on an error
+        // after the commit).
+        self.everything_changed().await;
+        file
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -377,7 +451,13 @@ impl RefundRepository for SeaRefundRepository {
         paid: bool,
         at: DateTime<Utc>,
     ) -> Result<RefundApplication, RecordError> {
-        payout::record_result(self, id, paid, at).await
+        let recorded = payout::record_result(self, id, paid, at).await;
+        match &recorded {
+            Ok(application) => self.customers_changed([&application.customer_id]).await,
+            Err(RecordError::NotFound | RecordError::NotScheduled) => {}
+            Err(_) => self.everything_changed().await,
+        }
+        recorded
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -402,7 +482,15 @@ impl RefundRepository for SeaRefundRepository {
         results: &[(ApplicationId, bool)],
         at: DateTime<Utc>,
     ) -> Result<Vec<Option<RefundApplication>>, Unexpected> {
-        payout::record_results(self, results, at).await
+        let recorded = payout::record_results(self, results, at).await;
+        match &recorded {
+            Ok(applications) => {
+                self.customers_changed(applications.iter().flatten().map(|a| &a.customer_id))
+                    .await;
+            }
+            Err(_) => self.everything_changed().await,
+        }
+        recorded
     }
 
     #[tracing::instrument(level = "debug", skip_all)]
@@ -448,6 +536,11 @@ impl RefundRepository for SeaRefundRepository {
             .exec_without_returning(&self.db)
             .await
             .map_err(unexpected)?;
+        if let Some(views) = &self.views {
+            views
+                .lines_changed(std::slice::from_ref(&grant.line_id))
+                .await;
+        }
         Ok(())
     }
 
@@ -475,6 +568,12 @@ impl RefundRepository for SeaRefundRepository {
             .exec(&self.db)
             .await
             .map_err(unexpected)?;
+        if joined.rows_affected > 0 {
+            match self.find_row(&id.0).await {
+                Ok(Some(row)) => self.customers_changed([&CustomerId(row.customer_id)]).await,
+                _ => self.everything_changed().await,
+            }
+        }
         Ok(joined.rows_affected > 0)
     }
 }
