@@ -60,21 +60,33 @@ pub fn redeem(tills: &Arc<Vec<Till>>, codes: Vec<String>) -> Source {
     })
 }
 
-/// Random customers of `customers` asking for their lines with fee waiver and benefits.
-pub fn me(callers: &Callers, customers: usize, tokens: usize) -> Source {
+/// Random customers of `customers` asking for their lines with fee waiver and benefits:
+/// the sources of a warm-up asking for each token once (dry when done), and of the
+/// requests measured, over the same `tokens` tokens.
+pub fn me(callers: &Callers, customers: usize, tokens: usize) -> (Source, Source) {
     let mut random = rand::thread_rng();
-    let bearers: Vec<_> = (0..tokens)
-        .map(|_| {
-            let customer = random.gen_range(0..customers);
-            callers.bearer(Role::Customer, &format!("C-{customer}"))
-        })
-        .collect();
-    let next = AtomicUsize::new(0);
+    let bearers: Arc<Vec<_>> = Arc::new(
+        (0..tokens)
+            .map(|_| {
+                let customer = random.gen_range(0..customers);
+                callers.bearer(Role::Customer, &format!("C-{customer}"))
+            })
+            .collect(),
+    );
     let body = json!({ "query": ME });
-    Arc::new(move || {
+    let warm_up = {
+        let (bearers, body, next) = (bearers.clone(), body.clone(), AtomicUsize::new(0));
+        Arc::new(move || {
+            let bearer = bearers.get(next.fetch_add(1, Ordering::Relaxed))?;
+            Some(request(bearer, &body))
+        }) as Source
+    };
+    let next = AtomicUsize::new(0);
+    let requests = Arc::new(move || {
         let bearer = &bearers[next.fetch_add(1, Ordering::Relaxed) % bearers.len()];
         Some(request(bearer, &body))
-    })
+    });
+    (warm_up, requests)
 }
 
 const ME: &str = "{ me { lines { feeWaiver { eligible reason } benefits { kind eligible } } } }";
