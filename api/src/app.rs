@@ -13,7 +13,7 @@ use benefits_domain::customer::CustomerService;
 use benefits_domain::customer_view::CustomerViewService;
 use benefits_domain::notification::{NotificationService, Notifier};
 use benefits_domain::partner::DiscountService;
-use benefits_domain::refund::RefundService;
+use benefits_domain::refund::{RefundService, RefundStores};
 use benefits_domain::report::ReportRepository;
 use benefits_infra::cache::{Cache, RedisTier};
 use benefits_infra::clock::{FixedClock, SystemClock};
@@ -22,7 +22,8 @@ use benefits_infra::crypto::{DataKeys, DevelopmentKeys, FieldCipher, LookupHashe
 use benefits_infra::db::{
     self, Backend, CustomerViewCache, DatabaseConnection, SeaAppreciationRepository, SeaAuditLog,
     SeaBankDirectory, SeaCampaignRepository, SeaCatalogRepository, SeaCustomerRepository,
-    SeaCustomerViews, SeaDiscountRepository, SeaNotifier, SeaRefundRepository, SeaReportRepository,
+    SeaCustomerViews, SeaDiscountRepository, SeaEligibilityTally, SeaNotifier, SeaRefundRepository,
+    SeaReportRepository,
 };
 use benefits_infra::oidc::OidcClient;
 use benefits_infra::rate_limit::RateLimiter;
@@ -260,6 +261,10 @@ impl App {
             SeaCustomerRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone()),
             SeaRefundRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone()),
         )));
+        let tally = Arc::new(SeaEligibilityTally::new(
+            db.clone(),
+            SeaCustomerRepository::new(db.clone(), keys.cipher.clone(), keys.hasher.clone()),
+        ));
         let report_refunds = Arc::new(SeaRefundRepository::new(
             reads.clone(),
             keys.cipher,
@@ -312,15 +317,18 @@ impl App {
             clock.clone(),
         );
         let refunds = RefundService::new(
-            customer_repository,
-            refund_repository,
+            RefundStores {
+                customers: customer_repository,
+                refunds: refund_repository,
+                tally,
+            },
             campaigns.clone(),
             Arc::new(SeaBankDirectory::new(db.clone())),
             notifications.clone(),
             audit.clone(),
             clock.clone(),
         )
-        .reporting_from(report_customers, report_refunds);
+        .reporting_from(report_refunds);
         let reports: Arc<dyn ReportRepository> = Arc::new(SeaReportRepository::new(reads));
 
         let oidc = config.oidc.as_ref().map(|oidc| {

@@ -38,7 +38,7 @@ const VERIFY_CODES: usize = 1_000;
 /// Customer tokens of the `me` scenario, for random customers.
 const ME_TOKENS: usize = 20_000;
 /// The longest a warm-up may take.
-const WARM_UP_LIMIT: Duration = Duration::from_secs(120);
+const WARM_UP_LIMIT: Duration = Duration::from_mins(2);
 /// Lines per generated customer, on average (bench/gen_customers.py).
 const LINES_PER_CUSTOMER: f64 = 1.45;
 

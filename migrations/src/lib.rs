@@ -32,6 +32,7 @@ mod m20261203_000500_redeem_function;
 mod m20261204_000100_event_outbox;
 mod m20261204_000101_redeem_with_event;
 mod m20261204_000400_data_grant_months;
+mod m20261204_000500_eligibility_tally;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000100_event_outbox::Migration),
             Box::new(m20261204_000101_redeem_with_event::Migration),
             Box::new(m20261204_000400_data_grant_months::Migration),
+            Box::new(m20261204_000500_eligibility_tally::Migration),
         ]
     }
 }

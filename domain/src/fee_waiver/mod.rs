@@ -8,4 +8,4 @@ pub mod rules;
 mod tests;
 
 pub use model::{FeeWaiverAssessment, FeeWaiverReason};
-pub use rules::{assess, estimate_fee};
+pub use rules::{assess, estimate_fee, first_failing_rule, rules_fingerprint};

@@ -37,6 +37,34 @@ pub fn assess(
     }
 }
 
+/// The first rule `line` fails, `None` when its fee is waived: what [`assess`] decides,
+/// without the amounts (it does not depend on the day).
+pub fn first_failing_rule(
+    line: &LineFacts,
+    other_lines: &[LineFacts],
+    rules: &FeeWaiverRules,
+) -> Option<FeeWaiverReason> {
+    refund_for(line, other_lines, rules).err()
+}
+
+/// Raised whenever the rules' code decides differently from before, so that reasons
+/// kept under the old code are decided again.
+const RULES_REVISION: u32 = 1;
+
+/// What [`first_failing_rule`] depends on besides the line, as text: reasons decided
+/// under one fingerprint hold until it changes (the refund overview's kept tally).
+pub fn rules_fingerprint(rules: &FeeWaiverRules) -> String {
+    format!(
+        "v{RULES_REVISION} baseline {} cutoff {} window {}..{} suspension ended from {} grace {}",
+        rules.baseline_date,
+        rules.contract_change_cutoff,
+        rules.cancellation_window.first,
+        rules.cancellation_window.last,
+        rules.suspension_exception_ended_from,
+        rules.suspension_exception_grace_days,
+    )
+}
+
 /// The refund of an eligible line, or the first rule it fails.
 fn refund_for(
     line: &LineFacts,

@@ -2,6 +2,7 @@
 //! rounds, and recording payouts (one at a time or a results file).
 
 pub mod banks;
+pub mod eligibility_tally;
 pub mod late;
 pub mod model;
 pub mod ports;
@@ -10,10 +11,11 @@ pub mod rules;
 pub mod service;
 
 pub use banks::{Bank, BankDirectory, BankRefusal};
+pub use eligibility_tally::{EligibilityTally, LineReason, OutdatedCustomers};
 pub use late::{LateApplication, LateReason};
 pub use model::{
     ApplicationId, BankAccount, Channel, NewApplication, PayoutFile, PayoutItem, RefundApplication,
     RefundStatus,
 };
 pub use ports::{RefundRepository, SubmitError};
-pub use service::RefundService;
+pub use service::{RefundService, RefundStores};

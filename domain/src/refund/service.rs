@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::banks::{self, Bank, BankDirectory, BankRefusal};
+use super::eligibility_tally::{EligibilityTally, LineReason};
 use super::late::{self, GrantRefusal, LateApplication, LateReason};
 use super::ports::{ApplicationFilter, ApplicationTally, IdempotencyClaim, RecordError, Replay};
 use super::results::{self, ResultRow, RowOutcome, RowRefusal};
@@ -17,7 +18,9 @@ use crate::audit::{AuditEntry, AuditLog};
 use crate::auth::Caller;
 use crate::campaign::{Campaign, CampaignRepository};
 use crate::clock::Clock;
-use crate::customer::{CustomerId, CustomerRepository, CustomerType, Line, LineId, LinesPage};
+use crate::customer::{
+    CustomerId, CustomerRepository, CustomerType, Line, LineFacts, LineId, LinesPage,
+};
 use crate::error::Unexpected;
 use crate::fee_waiver::{self, FeeWaiverAssessment, FeeWaiverReason};
 use crate::kst;
@@ -132,14 +135,24 @@ pub struct ResultsRun {
 /// Customers read per batch by the notice and reminder runs.
 const RUN_BATCH: u64 = 1_000;
 
+/// Where the refund use cases read and keep customers, applications and the overview's
+/// lines by reason.
+pub struct RefundStores {
+    pub customers: Arc<dyn CustomerRepository>,
+    pub refunds: Arc<dyn RefundRepository>,
+    pub tally: Arc<dyn EligibilityTally>,
+}
+
 /// Refund use cases.
 #[derive(Clone)]
 pub struct RefundService {
     customers: Arc<dyn CustomerRepository>,
     refunds: Arc<dyn RefundRepository>,
-    /// Where the overview reads lines and tallies: a read replica when one is
-    /// configured; jobs and everything that reads its own writes use the two above.
-    reports: (Arc<dyn CustomerRepository>, Arc<dyn RefundRepository>),
+    /// Where the overview counts applications: a read replica when one is configured;
+    /// jobs and everything that reads its own writes use the two above.
+    reports: Arc<dyn RefundRepository>,
+    /// The lines by fee-waiver reason, kept (on the primary: counting writes).
+    tally: Arc<dyn EligibilityTally>,
     campaigns: Arc<dyn CampaignRepository>,
     banks: Arc<dyn BankDirectory>,
     notifications: NotificationService,
@@ -175,10 +188,36 @@ pub fn assess_line(
     )
 }
 
+/// The first failing rule of each of `lines`, judged among its customer's lines.
+fn reasons_of(lines: &[Line], campaign: &Campaign) -> Vec<LineReason> {
+    let mut by_customer: HashMap<&CustomerId, Vec<LineFacts>> = HashMap::new();
+    for line in lines {
+        by_customer
+            .entry(&line.customer_id)
+            .or_default()
+            .push(line.facts.clone());
+    }
+    lines
+        .iter()
+        .map(|line| LineReason {
+            line: line.id.clone(),
+            customer: line.customer_id.clone(),
+            reason: fee_waiver::first_failing_rule(
+                &line.facts,
+                &by_customer[&line.customer_id],
+                &campaign.fee_waiver,
+            ),
+        })
+        .collect()
+}
+
 impl RefundService {
     pub fn new(
-        customers: Arc<dyn CustomerRepository>,
-        refunds: Arc<dyn RefundRepository>,
+        RefundStores {
+            customers,
+            refunds,
+            tally,
+        }: RefundStores,
         campaigns: Arc<dyn CampaignRepository>,
         banks: Arc<dyn BankDirectory>,
         notifications: NotificationService,
@@ -186,9 +225,10 @@ impl RefundService {
         clock: Arc<dyn Clock>,
     ) -> Self {
         Self {
-            reports: (customers.clone(), refunds.clone()),
+            reports: refunds.clone(),
             customers,
             refunds,
+            tally,
             campaigns,
             banks,
             notifications,
@@ -197,15 +237,11 @@ impl RefundService {
         }
     }
 
-    /// Reads the overview's lines and tallies from these repositories.
+    /// Counts the overview's applications from this repository.
     #[must_use]
-    pub fn reporting_from(
-        self,
-        customers: Arc<dyn CustomerRepository>,
-        refunds: Arc<dyn RefundRepository>,
-    ) -> Self {
+    pub fn reporting_from(self, refunds: Arc<dyn RefundRepository>) -> Self {
         Self {
-            reports: (customers, refunds),
+            reports: refunds,
             ..self
         }
     }
@@ -772,38 +808,31 @@ impl RefundService {
         Ok(sent)
     }
 
-    /// Counts every line by its first failing rule, and applications by round and status.
+    /// Counts every line by its first failing rule (deciding again only the lines of
+    /// customers changed since the last count), and applications by round and status.
     #[tracing::instrument(level = "debug", skip_all)]
     pub async fn overview(&self) -> Result<RefundOverview, Unexpected> {
         let campaign = self.campaigns.active().await?;
-        let today = self.clock.today();
-        let mut counts: HashMap<Option<FeeWaiverReason>, u64> = HashMap::new();
+        let rules = fee_waiver::rules_fingerprint(&campaign.fee_waiver);
         let mut after: Option<CustomerId> = None;
         loop {
-            let LinesPage {
-                lines: page,
-                last_customer,
-            } = self.reports.0.lines_page(after.as_ref(), RUN_BATCH).await?;
-            let Some(last) = last_customer else { break };
-            after = Some(last);
-            let mut by_customer: HashMap<&CustomerId, Vec<Line>> = HashMap::new();
-            for line in &page {
-                by_customer
-                    .entry(&line.customer_id)
-                    .or_default()
-                    .push(line.clone());
-            }
-            for line in &page {
-                let reason =
-                    assess_line(line, &by_customer[&line.customer_id], &campaign, today).reason;
-                *counts.entry(reason).or_default() += 1;
-            }
+            let outdated = self
+                .tally
+                .outdated(&rules, after.as_ref(), RUN_BATCH)
+                .await?;
+            let Some((last, _)) = outdated.customers.last() else {
+                break;
+            };
+            after = Some(last.clone());
+            let reasons = reasons_of(&outdated.lines, &campaign);
+            self.tally.record(&rules, &outdated, &reasons).await?;
         }
-        let mut lines_by_reason: Vec<_> = counts.into_iter().collect();
+        let mut lines_by_reason = self.tally.counts().await?;
+        lines_by_reason.retain(|(_, count)| *count > 0);
         lines_by_reason.sort_by_key(|(reason, _)| reason.map(|r| r as u8));
         Ok(RefundOverview {
             lines_by_reason,
-            applications: self.reports.1.tally().await?,
+            applications: self.reports.tally().await?,
         })
     }
 

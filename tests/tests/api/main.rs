@@ -37,6 +37,7 @@ mod provider_tokens;
 mod read_replica;
 mod redis_cluster;
 mod redis_server;
+mod refund_overview;
 mod refunds;
 mod relay;
 mod replicas;

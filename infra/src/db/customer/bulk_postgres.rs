@@ -1,7 +1,8 @@
 //! The import's batch upsert on PostgreSQL, set-based: each table's rows travel as one
-//! array per column (`unnest`), so a batch of a thousand customers is eight round trips
+//! array per column (`unnest`), so a batch of a thousand customers is nine round trips
 //! whatever its size: begin, the ids already assigned to its customers and to its
-//! lines, the customers, the lines, the old history removed, the new history, commit.
+//! lines, the customers marked for the refund overview's tally, the customers, the
+//! lines, the old history removed, the new history, commit.
 //! The statements are prepared once per connection.
 
 use std::collections::HashMap;
@@ -14,6 +15,7 @@ use benefits_domain::error::Unexpected;
 
 use super::SeaCustomerRepository;
 use super::write::{Rows, external_ids, rows};
+use crate::db::eligibility_tally::MARK_OUTDATED_POSTGRES;
 
 const CUSTOMER_IDS: &str = "SELECT external_id, id FROM customers WHERE external_id = ANY($1)";
 const LINE_IDS: &str = "SELECT external_id, id FROM lines WHERE external_id = ANY($1)";
@@ -90,6 +92,11 @@ async fn write(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let customers = &rows.customers;
+    sqlx::query(MARK_OUTDATED_POSTGRES)
+        .bind(column(customers, |c| c.id.clone()))
+        .bind(rows.line_ids())
+        .execute(&mut **txn)
+        .await?;
     sqlx::query(UPSERT_CUSTOMERS)
         .bind(column(customers, |c| c.id.clone()))
         .bind(column(customers, |c| c.external_id.clone()))

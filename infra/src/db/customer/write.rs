@@ -17,6 +17,7 @@ use benefits_domain::error::Unexpected;
 
 use super::SeaCustomerRepository;
 use super::convert::sealed;
+use crate::db::eligibility_tally;
 use crate::db::entities::{contract_events, contract_terms, customers, etf_charges, lines};
 use crate::db::unexpected;
 
@@ -230,6 +231,12 @@ pub(super) async fn upsert(
     let all_line_ids = rows.line_ids();
 
     let write = async {
+        eligibility_tally::mark_outdated(
+            &txn,
+            rows.customers.iter().map(|row| row.id.clone()).collect(),
+            &all_line_ids,
+        )
+        .await?;
         insert_chunked::<customers::Entity, _>(
             &txn,
             rows.customers.into_iter().map(Into::into).collect(),
