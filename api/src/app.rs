@@ -142,18 +142,6 @@ fn load_keys(source: &KeySource) -> anyhow::Result<Keys> {
 impl App {
     /// Connects to the database (migrating it first) and the cache, loads the keys and
     /// builds the services.
-    /// Starts the work the service does besides answering requests: the outbox's relay
-    /// to NATS JetStream when `BENEFITS_NATS_URL` is set. The task ends when dropped
-    /// through its handle's `abort`.
-    pub fn start_background(&self) -> Option<tokio::task::JoinHandle<()>> {
-        let relay = self.config.nats.clone()?;
-        tracing::info!(stream = %relay.stream, "relaying events to NATS JetStream");
-        Some(tokio::spawn(benefits_infra::relay::run(
-            self.db.clone(),
-            relay,
-        )))
-    }
-
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let url = config.database_url.expose();
         let backend = Backend::of_url(url)

@@ -2,6 +2,7 @@
 //! domain's services, and the HTTP + GraphQL surface.
 
 pub mod app;
+pub mod background;
 pub mod cli;
 pub mod commands;
 pub mod config;

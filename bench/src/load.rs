@@ -86,6 +86,24 @@ async fn send(client: &reqwest::Client, url: &str, request: Request, due: Instan
     (due.elapsed().as_micros() as u64, failed)
 }
 
+/// Sends `source`'s next request, again after each failure, until one is answered or
+/// `limit` passes: how long the first answer took, `None` when none came.
+pub async fn until_answered(
+    client: &reqwest::Client,
+    url: &str,
+    source: &Source,
+    limit: Duration,
+) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        let (_, failed) = send(client, url, source()?, Instant::now()).await;
+        if !failed {
+            return Some(started.elapsed());
+        }
+    }
+    None
+}
+
 /// Prints the first failure of the run, so a scenario's errors can be told apart.
 fn report_first_error(what: &str) {
     static REPORTED: std::sync::Once = std::sync::Once::new();

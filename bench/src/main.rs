@@ -39,6 +39,8 @@ const VERIFY_CODES: usize = 1_000;
 const ME_TOKENS: usize = 20_000;
 /// The longest a warm-up may take.
 const WARM_UP_LIMIT: Duration = Duration::from_mins(2);
+/// The longest the first refund overview after a large import may take to answer.
+const FIRST_OVERVIEW_LIMIT: Duration = Duration::from_mins(10);
 /// Lines per generated customer, on average (bench/gen_customers.py).
 const LINES_PER_CUSTOMER: f64 = 1.45;
 
@@ -686,12 +688,30 @@ async fn million_lines(
         )
         .await?;
         let lines = options.grant_lines;
+        let overview = scenarios::refund_overview(callers);
+        eprintln!("waiting for the first refund overview (every line's reason decided)");
+        let memory = MemorySampler::start(server.pid());
+        let first = load::until_answered(
+            &bench.client,
+            &format!("{}/graphql", server.url),
+            &overview,
+            FIRST_OVERVIEW_LIMIT,
+        )
+        .await;
+        jobs.push(JobRow {
+            scenario: format!("first refundOverview after importing {lines} lines"),
+            figure: first.map_or_else(
+                || format!("no answer in {} s", FIRST_OVERVIEW_LIMIT.as_secs()),
+                |took| format!("{:.1} s (every line's reason decided)", took.as_secs_f64()),
+            ),
+            peak_rss_mib: memory.stop(),
+        });
         rows.push(
             bench
                 .measure_with(
                     &server,
                     &format!("refundOverview over {lines} lines"),
-                    &scenarios::refund_overview(callers),
+                    &overview,
                     REPORT_CONNECTIONS,
                 )
                 .await,

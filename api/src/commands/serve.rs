@@ -17,9 +17,7 @@ pub async fn run(config: Config) -> anyhow::Result<ExitCode> {
     tracing::info!(address = %listener.local_addr()?, "serving");
     let background = app.start_background();
     crate::http::serve(listener, app, shutdown_signal()).await?;
-    if let Some(task) = background {
-        task.abort();
-    }
+    drop(background);
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

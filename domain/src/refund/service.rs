@@ -808,25 +808,35 @@ impl RefundService {
         Ok(sent)
     }
 
-    /// Counts every line by its first failing rule (deciding again only the lines of
-    /// customers changed since the last count), and applications by round and status.
+    /// Decides the fee-waiver reasons of the lines of every customer an import changed
+    /// (or took a line from) since they were last decided, in one pass over them; how
+    /// many lines it judged.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn overview(&self) -> Result<RefundOverview, Unexpected> {
+    pub async fn decide_outdated_reasons(&self) -> Result<usize, Unexpected> {
         let campaign = self.campaigns.active().await?;
         let rules = fee_waiver::rules_fingerprint(&campaign.fee_waiver);
         let mut after: Option<CustomerId> = None;
+        let mut decided = 0;
         loop {
             let outdated = self
                 .tally
                 .outdated(&rules, after.as_ref(), RUN_BATCH)
                 .await?;
             let Some((last, _)) = outdated.customers.last() else {
-                break;
+                return Ok(decided);
             };
             after = Some(last.clone());
             let reasons = reasons_of(&outdated.lines, &campaign);
             self.tally.record(&rules, &outdated, &reasons).await?;
+            decided += reasons.len();
         }
+    }
+
+    /// Counts every line by its first failing rule (deciding first the lines of
+    /// customers changed since the last count), and applications by round and status.
+    #[tracing::instrument(level = "debug", skip_all)]
+    pub async fn overview(&self) -> Result<RefundOverview, Unexpected> {
+        self.decide_outdated_reasons().await?;
         let mut lines_by_reason = self.tally.counts().await?;
         lines_by_reason.retain(|(_, count)| *count > 0);
         lines_by_reason.sort_by_key(|(reason, _)| reason.map(|r| r as u8));

@@ -250,8 +250,9 @@ async fn serve(settings: Settings) -> (SocketAddr, App) {
         .expect("a free port");
     let address = listener.local_addr().expect("a bound address");
     let served = app.clone();
-    // The relay, when the test set a NATS URL, lives as long as the test's runtime.
-    let _relay = app.start_background();
+    // The background work (the relay, when the test set a NATS URL) lives as long as
+    // the test's runtime.
+    app.start_background().detach_all();
     tokio::spawn(async move {
         benefits_api::http::serve(listener, served, std::future::pending())
             .await
