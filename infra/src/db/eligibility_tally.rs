@@ -162,7 +162,10 @@ impl SeaEligibilityTally {
                             .and(fee_waiver_outdated::Column::Mark.eq(*mark)),
                     )
                 });
+            // The list finds the rows by the key's index; the condition checks the marks.
+            let listed = chunk.iter().map(|(customer, _)| customer.0.clone());
             let removed = fee_waiver_outdated::Entity::delete_many()
+                .filter(fee_waiver_outdated::Column::CustomerId.is_in(listed))
                 .filter(still_as_read)
                 .exec_with_returning(txn)
                 .await?;
@@ -171,24 +174,20 @@ impl SeaEligibilityTally {
         Ok(settled)
     }
 
-    /// Removes the reasons kept for `customers` or for `lines` (moved to them), and
-    /// counts them out.
+    /// Removes the reasons kept where `column` is one of `ids` (the settled customers,
+    /// or their lines: a line that moved to them was kept under its previous owner),
+    /// and counts them out.
     async fn remove_reasons<C: ConnectionTrait>(
         txn: &C,
-        customers: &[String],
-        lines: &[String],
+        column: fee_waiver_reasons::Column,
+        ids: &[String],
         counts: &mut HashMap<String, i64>,
     ) -> Result<(), sea_orm::DbErr> {
-        let kept = || {
-            Condition::any()
-                .add(fee_waiver_reasons::Column::CustomerId.is_in(customers.iter().cloned()))
-                .add(fee_waiver_reasons::Column::LineId.is_in(lines.iter().cloned()))
-        };
         let removed: Vec<(Option<String>, i64)> = fee_waiver_reasons::Entity::find()
             .select_only()
             .column(fee_waiver_reasons::Column::Reason)
             .column_as(Expr::cust("COUNT(*)"), "lines")
-            .filter(kept())
+            .filter(column.is_in(ids.iter().cloned()))
             .group_by(fee_waiver_reasons::Column::Reason)
             .into_tuple()
             .all(txn)
@@ -197,7 +196,7 @@ impl SeaEligibilityTally {
             *counts.entry(reason.unwrap_or_default()).or_default() -= lines;
         }
         fee_waiver_reasons::Entity::delete_many()
-            .filter(kept())
+            .filter(column.is_in(ids.iter().cloned()))
             .exec(txn)
             .await?;
         Ok(())
@@ -276,10 +275,12 @@ impl EligibilityTally for SeaEligibilityTally {
             let settled_lines: Vec<String> =
                 decided.iter().map(|reason| reason.line.0.clone()).collect();
             for customers in settled.chunks(PER_STATEMENT) {
-                Self::remove_reasons(&txn, customers, &[], &mut counts).await?;
+                let customer = fee_waiver_reasons::Column::CustomerId;
+                Self::remove_reasons(&txn, customer, customers, &mut counts).await?;
             }
             for lines in settled_lines.chunks(PER_STATEMENT) {
-                Self::remove_reasons(&txn, &[], lines, &mut counts).await?;
+                let line = fee_waiver_reasons::Column::LineId;
+                Self::remove_reasons(&txn, line, lines, &mut counts).await?;
             }
             for chunk in decided.chunks(PER_STATEMENT) {
                 fee_waiver_reasons::Entity::insert_many(chunk.iter().map(|decided| {
