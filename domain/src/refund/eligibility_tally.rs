@@ -30,16 +30,19 @@ pub struct LineReason {
 /// Where the reasons and their counts are kept.
 #[async_trait]
 pub trait EligibilityTally: Send + Sync {
+    /// Starts the tally over (every customer outdated) when it was kept under other
+    /// `rules` than these (see [`crate::fee_waiver::rules_fingerprint`]).
+    ///
+    /// # Errors
+    /// `Unexpected` when the store fails.
+    async fn keep_under(&self, rules: &str) -> Result<(), Unexpected>;
+
     /// Up to `limit` outdated customers after `after`, in id order, with their lines.
-    /// When the tally was kept under other `rules` (see
-    /// [`crate::fee_waiver::rules_fingerprint`]) it starts over first: every customer
-    /// becomes outdated.
     ///
     /// # Errors
     /// `Unexpected` when the store fails.
     async fn outdated(
         &self,
-        rules: &str,
         after: Option<&CustomerId>,
         limit: u64,
     ) -> Result<OutdatedCustomers, Unexpected>;

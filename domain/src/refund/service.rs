@@ -809,26 +809,21 @@ impl RefundService {
     }
 
     /// Decides the fee-waiver reasons of the lines of every customer an import changed
-    /// (or took a line from) since they were last decided, in one pass over them; how
-    /// many lines it judged.
+    /// (or took a line from) since they were last decided, in one pass over them.
     #[tracing::instrument(level = "debug", skip_all)]
-    pub async fn decide_outdated_reasons(&self) -> Result<usize, Unexpected> {
+    pub async fn decide_outdated_reasons(&self) -> Result<(), Unexpected> {
         let campaign = self.campaigns.active().await?;
         let rules = fee_waiver::rules_fingerprint(&campaign.fee_waiver);
+        self.tally.keep_under(&rules).await?;
         let mut after: Option<CustomerId> = None;
-        let mut decided = 0;
         loop {
-            let outdated = self
-                .tally
-                .outdated(&rules, after.as_ref(), RUN_BATCH)
-                .await?;
+            let outdated = self.tally.outdated(after.as_ref(), RUN_BATCH).await?;
             let Some((last, _)) = outdated.customers.last() else {
-                return Ok(decided);
+                return Ok(());
             };
             after = Some(last.clone());
             let reasons = reasons_of(&outdated.lines, &campaign);
             self.tally.record(&rules, &outdated, &reasons).await?;
-            decided += reasons.len();
         }
     }
 

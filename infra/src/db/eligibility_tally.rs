@@ -210,15 +210,18 @@ fn reason_key(reason: Option<FeeWaiverReason>) -> String {
 #[async_trait]
 impl EligibilityTally for SeaEligibilityTally {
     #[tracing::instrument(level = "debug", skip_all)]
+    async fn keep_under(&self, rules: &str) -> Result<(), Unexpected> {
+        self.start_over_unless_under(rules)
+            .await
+            .map_err(unexpected)
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
     async fn outdated(
         &self,
-        rules: &str,
         after: Option<&CustomerId>,
         limit: u64,
     ) -> Result<OutdatedCustomers, Unexpected> {
-        self.start_over_unless_under(rules)
-            .await
-            .map_err(unexpected)?;
         let mut page = fee_waiver_outdated::Entity::find()
             .order_by_asc(fee_waiver_outdated::Column::CustomerId)
             .limit(limit);
@@ -232,23 +235,16 @@ impl EligibilityTally for SeaEligibilityTally {
             .into_iter()
             .map(|row| (CustomerId(row.customer_id), row.mark))
             .collect();
-        let ids: Vec<String> = customers.iter().map(|(id, _)| id.0.clone()).collect();
-        let mut rows = Vec::new();
-        for chunk in ids.chunks(PER_STATEMENT) {
-            rows.extend(
-                lines::Entity::find()
-                    .filter(lines::Column::CustomerId.is_in(chunk.iter().cloned()))
-                    .all(&self.db)
-                    .await
-                    .map_err(unexpected)?,
-            );
-        }
-        let mut lines = Vec::with_capacity(rows.len());
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(PER_STATEMENT));
-            lines.extend(self.customers.with_history(rows).await?);
-            rows = rest;
-        }
+        // A page is as many customers as a page of `lines_page`: one statement each.
+        let rows = lines::Entity::find()
+            .filter(
+                lines::Column::CustomerId
+                    .is_in(customers.iter().map(|(customer, _)| customer.0.clone())),
+            )
+            .all(&self.db)
+            .await
+            .map_err(unexpected)?;
+        let lines = self.customers.with_history(rows).await?;
         Ok(OutdatedCustomers { customers, lines })
     }
 
