@@ -4,7 +4,8 @@
 //!
 //! Each replica keeps, per key and window, the total Redis last reported (every
 //! replica's calls) and the calls it counted since. A background task adds those to
-//! Redis every [`RECONCILE_EVERY`] and reads the new total back; a key that is only
+//! Redis every [`RECONCILE_EVERY`] and reads the new totals back, one pipelined round
+//! trip for all the keys used meanwhile (not one per key); a key that is only
 //! read (the unknown-code counter every verify checks) is read again every
 //! [`REFRESH_EVERY`] while it is in use. A replica therefore sees the other replicas'
 //! calls at most one reconciliation (plus a Redis round trip) late, or one refresh for
@@ -18,10 +19,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use crate::cache::RedisTier;
+use crate::cache::{CountChange, RedisTier};
 
 /// How often counts are added to Redis and totals read back.
 pub const RECONCILE_EVERY: Duration = Duration::from_millis(50);
+/// Counters per reconciling round trip.
+const PER_ROUND_TRIP: usize = 1_000;
 /// How often a counter that is only read here is read again from Redis while in use.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 
@@ -110,7 +113,9 @@ impl RateLimiter {
     }
 
     fn counter(&self, key: &str, window_start: i64, window: Duration) -> (String, Arc<Counter>) {
-        let key = format!("rl:{key}:{window_start}");
+        // One hash tag for every counter: a reconciliation is one pipeline, which a
+        // Redis Cluster takes only within one slot.
+        let key = format!("{{rl}}:{key}:{window_start}");
         let counter = self
             .shared
             .counters
@@ -169,39 +174,53 @@ async fn reconcile(shared: Weak<Shared>) {
             .map(|mut queue| std::mem::take(&mut *queue))
             .unwrap_or_default();
         drop(shared);
-        let updates = batch
-            .into_iter()
-            .map(|(key, counter)| reconcile_one(&remote, key, counter));
-        futures_util::future::join_all(updates).await;
+        for chunk in batch.chunks(PER_ROUND_TRIP) {
+            reconcile_batch(&remote, chunk).await;
+        }
     }
 }
 
-async fn reconcile_one(remote: &RedisTier, key: String, counter: Arc<Counter>) {
-    counter.queued.store(false, Ordering::Release);
-    let delta = {
-        let mut counts = counter.lock();
-        counts.in_flight = counts.pending;
-        counts.pending = 0;
-        counts.in_flight
-    };
-    let total = if delta > 0 {
-        remote.add_count(&key, delta, counter.window).await
-    } else {
-        remote.read_count(&key).await
-    };
-    let mut counts = counter.lock();
-    match total {
-        Ok(total) => {
-            counts.shared = total.max(counts.shared);
-            counts.in_flight = 0;
-            if let Ok(mut at) = counter.reconciled_at.lock() {
-                *at = Some(Instant::now());
+/// One round trip for `batch`: each counter's calls since the last one added, every
+/// total read back.
+async fn reconcile_batch(remote: &RedisTier, batch: &[(String, Arc<Counter>)]) {
+    let deltas: Vec<u64> = batch
+        .iter()
+        .map(|(_, counter)| {
+            counter.queued.store(false, Ordering::Release);
+            let mut counts = counter.lock();
+            counts.in_flight = counts.pending;
+            counts.pending = 0;
+            counts.in_flight
+        })
+        .collect();
+    let changes: Vec<CountChange<'_>> = batch
+        .iter()
+        .zip(&deltas)
+        .map(|((key, counter), delta)| CountChange {
+            key,
+            delta: *delta,
+            window: counter.window,
+        })
+        .collect();
+    match remote.add_counts(&changes).await {
+        Ok(totals) => {
+            let now = Instant::now();
+            for ((_, counter), total) in batch.iter().zip(totals) {
+                let mut counts = counter.lock();
+                counts.shared = total.max(counts.shared);
+                counts.in_flight = 0;
+                if let Ok(mut at) = counter.reconciled_at.lock() {
+                    *at = Some(now);
+                }
             }
         }
         Err(error) => {
-            tracing::debug!(%error, "rate limit kept in process until Redis answers");
-            counts.pending += counts.in_flight;
-            counts.in_flight = 0;
+            tracing::debug!(%error, "rate limits kept in process until Redis answers");
+            for (_, counter) in batch {
+                let mut counts = counter.lock();
+                counts.pending += counts.in_flight;
+                counts.in_flight = 0;
+            }
         }
     }
 }

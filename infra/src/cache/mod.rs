@@ -10,6 +10,6 @@ mod stamped;
 mod two_tier;
 
 pub use redis_connection::RedisTopology;
-pub use redis_tier::{Feed, RedisTier};
+pub use redis_tier::{CountChange, Feed, RedisTier};
 pub use stamped::{Stamp, StampedCache};
 pub use two_tier::{Cache, CacheHealth, CacheStats, Codec, Json, SharedUpdate};

@@ -26,6 +26,14 @@ pub enum Feed {
     Lost,
 }
 
+/// One counter's change for [`RedisTier::add_counts`]: `delta` added to the counter
+/// under `key`, which lives `window` from its first count (0 only reads it).
+pub struct CountChange<'a> {
+    pub key: &'a str,
+    pub delta: u64,
+    pub window: Duration,
+}
+
 /// A Redis connection that may not exist yet: when Redis is down at start-up, a
 /// background task keeps trying and the tier reports misses meanwhile.
 #[derive(Clone)]
@@ -186,37 +194,40 @@ impl RedisTier {
         receiver
     }
 
-    /// Adds `delta` to the counter under `key`, which lives `window`; returns the new
-    /// count.
-    pub async fn add_count(
-        &self,
-        key: &str,
-        delta: u64,
-        window: Duration,
-    ) -> redis::RedisResult<u64> {
+    /// Adds each change's delta to its counter, or only reads the counter when the
+    /// delta is 0, in one round trip (one pipeline, not a transaction); the counts
+    /// after, in the order of `changes`. A counter is created with its window as its
+    /// expiry, so it never outlives the window. On a cluster every key must hash to one
+    /// slot (a `{tag}` in the key).
+    pub async fn add_counts(&self, changes: &[CountChange<'_>]) -> redis::RedisResult<Vec<u64>> {
         let Some(mut manager) = self.manager().await else {
             return self.counted(Err(not_connected()));
         };
-        let key = self.key(key);
-        let counted: redis::RedisResult<(u64, bool)> = redis::pipe()
-            .atomic()
-            .incr(&key, delta)
-            .expire(
-                &key,
-                i64::try_from(window.as_secs().max(1)).unwrap_or(i64::MAX),
-            )
-            .query_async(&mut manager)
-            .await;
-        self.counted(counted).map(|(count, _)| count)
-    }
-
-    /// The counter under `key` (0 when absent).
-    pub async fn read_count(&self, key: &str) -> redis::RedisResult<u64> {
-        let Some(mut manager) = self.manager().await else {
-            return self.counted(Err(not_connected()));
-        };
-        let count: Option<u64> = self.counted(manager.get(self.key(key)).await)?;
-        Ok(count.unwrap_or(0))
+        let mut pipe = redis::pipe();
+        for change in changes {
+            let key = self.key(change.key);
+            if change.delta == 0 {
+                pipe.get(key);
+            } else {
+                let seconds = change.window.as_secs().max(1);
+                pipe.cmd("SET")
+                    .arg(&key)
+                    .arg(0)
+                    .arg("EX")
+                    .arg(seconds)
+                    .arg("NX")
+                    .ignore();
+                pipe.incr(key, change.delta);
+            }
+        }
+        let counts: Vec<Option<u64>> = self.counted(pipe.query_async(&mut manager).await)?;
+        if counts.len() != changes.len() {
+            return self.counted(Err(redis::RedisError::from((
+                redis::ErrorKind::Client,
+                "a counter pipeline answered another number of replies",
+            ))));
+        }
+        Ok(counts.into_iter().map(Option::unwrap_or_default).collect())
     }
 
     /// Whether Redis answers a PING.
