@@ -250,9 +250,11 @@ async fn serve(settings: Settings) -> (SocketAddr, App) {
         .expect("a free port");
     let address = listener.local_addr().expect("a bound address");
     let served = app.clone();
-    // The background work (the relay, when the test set a NATS URL) lives as long as
-    // the test's runtime.
-    app.start_background().detach_all();
+    // The relay (when the test set a NATS URL) lives as long as the test's runtime.
+    // Not the tally's background pass: a test blocks its runtime while a child process
+    // runs, and a pass paused mid-transaction would hold SQLite's write lock meanwhile
+    // (the overview decides outdated reasons itself).
+    app.start_relay().detach_all();
     tokio::spawn(async move {
         benefits_api::http::serve(listener, served, std::future::pending())
             .await
