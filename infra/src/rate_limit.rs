@@ -183,23 +183,17 @@ async fn reconcile(shared: Weak<Shared>) {
 /// One round trip for `batch`: each counter's calls since the last one added, every
 /// total read back.
 async fn reconcile_batch(remote: &RedisTier, batch: &[(String, Arc<Counter>)]) {
-    let deltas: Vec<u64> = batch
-        .iter()
-        .map(|(_, counter)| {
-            counter.queued.store(false, Ordering::Release);
-            let mut counts = counter.lock();
-            counts.in_flight = counts.pending;
-            counts.pending = 0;
-            counts.in_flight
-        })
-        .collect();
     let changes: Vec<CountChange<'_>> = batch
         .iter()
-        .zip(&deltas)
-        .map(|((key, counter), delta)| CountChange {
-            key,
-            delta: *delta,
-            window: counter.window,
+        .map(|(key, counter)| {
+            counter.queued.store(false, Ordering::Release);
+            let mut counts = counter.lock();
+            counts.in_flight = std::mem::take(&mut counts.pending);
+            CountChange {
+                key,
+                delta: counts.in_flight,
+                window: counter.window,
+            }
         })
         .collect();
     match remote.add_counts(&changes).await {
